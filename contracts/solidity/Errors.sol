@@ -148,3 +148,22 @@ error Reentrancy();
 
 /// The registry only holds virtual channels.
 error NotVirtualChannel();
+
+/// A timeout would not fit in 64 bits (now + challenge duration, or a force-execution extension).
+error TimeoutOverflow();
+
+/// An app or an asset holder of this chain that a channel names has no code.
+error NoContractCode();
+
+// ---------------------------------------------------------------------------------------------
+// Apps
+// ---------------------------------------------------------------------------------------------
+
+/// `CounterApp`: the actor is not the participant whose turn it is.
+error NotYourTurn();
+
+/// `CounterApp`: the app data is not a counter and turn of the right shape, or does not follow.
+error InvalidAppData();
+
+/// `CounterApp`: a transition moved balances; only the counter may change.
+error BalancesChanged();

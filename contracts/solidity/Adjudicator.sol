@@ -1,0 +1,639 @@
+// SPDX-License-Identifier: Apache-2.0
+// The Adjudicator: registers, refutes, force-executes and concludes disputes of ledger channels.
+pragma solidity ^0.8.30;
+
+import {App} from "./App.sol";
+import {
+    AllocationRef,
+    ArrayRef,
+    AssetRef,
+    BytesRef,
+    Calldata,
+    ParamsRef,
+    SignedStateRef,
+    StateRef,
+    SubAllocRef
+} from "./Calldata.sol";
+import {Channel} from "./Channel.sol";
+import {Disputes} from "./Disputes.sol";
+import {
+    ActorIndexOutOfRange,
+    AlreadyConcluded,
+    AssetsMismatch,
+    BalanceOverflow,
+    BalancesLengthMismatch,
+    HasApp,
+    HasLockedFunds,
+    IndexMapOutOfRange,
+    InvalidParams,
+    LockedMismatch,
+    NoApp,
+    NoContractCode,
+    NotLedgerChannel,
+    NotRegistered,
+    ProgressFromFinalState,
+    StateNotFinal,
+    SubAllocMismatch,
+    SubChannelIDMismatch,
+    SubChannelsTooShort,
+    SumOfBalancesMismatch,
+    TimeoutNotPassed,
+    TimeoutPassed,
+    VersionNotIncremented,
+    WrongOldState
+} from "./Errors.sol";
+import {Sig} from "./Sig.sol";
+import {VirtualChannelRegistry} from "./VirtualChannelRegistry.sol";
+
+/// @title Adjudicator
+/// @notice The v1 Adjudicator's ABI and behaviour (SPEC sections 3 and 8), with dispute records in
+/// two slots, arguments read in place through checked calldata views, and virtual channels
+/// recorded in the `VirtualChannelRegistry` it deploys. Checks run in v1's order, so the error a
+/// call reverts with is the one v1's revert string names (README, "Errors"); fields are read in
+/// the order of the Stylus program (contracts/adjudicator), so malformed calldata fails at the
+/// same read in both.
+contract Adjudicator {
+    using Disputes for mapping(bytes32 => Disputes.Dispute);
+
+    /// @notice The registry holding the records of virtual channels.
+    VirtualChannelRegistry public immutable registry;
+
+    mapping(bytes32 => Disputes.Dispute) internal _disputes;
+
+    /// @notice Deploys the registry; like v1, the Adjudicator takes no constructor arguments.
+    constructor() {
+        registry = new VirtualChannelRegistry(address(this));
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // register
+    // -----------------------------------------------------------------------------------------
+
+    /// @notice Registers a ledger channel's signed state and, depth first, every sub-channel its
+    /// `outcome.locked` names, taken from `subChannels` in order; or refutes a registered state
+    /// with a higher version.
+    function register(Channel.SignedState calldata, Channel.SignedState[] calldata) external {
+        SignedStateRef channel = Calldata.signedStateArg(0);
+        ArrayRef subChannels = Calldata.arrayArg(1);
+        if (!channel.params().ledgerChannel()) revert NotLedgerChannel();
+        _registerRecursive(channel, subChannels, 0);
+    }
+
+    /// @dev Registers `ch`, then its sub-channels from `subs[next..]`. Returns `ch`'s per-asset
+    /// totals (its balances plus what its sub-channels hold) and the next unused index.
+    function _registerRecursive(SignedStateRef ch, ArrayRef subs, uint256 next)
+        internal
+        returns (uint256[] memory totals, uint256)
+    {
+        _registerSingle(ch);
+        AllocationRef outcome = ch.state().outcome();
+        totals = _rowSums(outcome.balances());
+        ArrayRef locked = outcome.locked();
+        uint256 n = locked.length();
+        if (n > subs.length()) revert SubChannelsTooShort();
+        for (uint256 i; i < n; ++i) {
+            if (next >= subs.length()) revert SubChannelsTooShort();
+            SignedStateRef sub = subs.signedState(next++);
+            SubAllocRef l = locked.subAlloc(i);
+            bytes32 lockedID = l.ID();
+            if (lockedID != sub.state().channelID()) revert SubChannelIDMismatch();
+            uint256[] memory subTotals;
+            (subTotals, next) = _registerRecursive(sub, subs, next);
+            _requireEqualAssets(outcome.assets(), sub.state().outcome().assets());
+            _requireEqualTotals(l.balances(), subTotals);
+            _addTotals(totals, subTotals);
+        }
+        return (totals, next);
+    }
+
+    /// @dev Checks one signed state and records it (a virtual channel in the registry).
+    function _registerSingle(SignedStateRef s) internal {
+        ParamsRef params = s.params();
+        StateRef state = s.state();
+        bytes32 id = params.id();
+        if (state.channelID() != id) revert InvalidParams();
+        bytes32 h = state.hash();
+        Sig.verifyAll(Sig.ethSignedDigest(h), params.participants(), s.sigs());
+        if (params.virtualChannel()) {
+            if (params.app() != address(0)) revert HasApp();
+            if (state.outcome().locked().length() != 0) revert HasLockedFunds();
+            uint64 version = state.version();
+            uint256 cd = params.challengeDuration();
+            (bool changed, uint64 timeout) =
+                registry.registerVirtual(id, version, h, cd, state.isFinal());
+            // v1 emits the virtual channel's update from the Adjudicator; go-perun watches it.
+            if (changed) emit Disputes.ChannelUpdate(id, version, Disputes.DISPUTE, timeout);
+        } else {
+            uint64 version = state.version();
+            uint256 cd = params.challengeDuration();
+            bool hasApp = params.app() != address(0);
+            _disputes.register(id, version, h, cd, hasApp, state.isFinal());
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // progress
+    // -----------------------------------------------------------------------------------------
+
+    /// @notice Force-executes one step of a channel with an app: once its dispute timed out, or
+    /// during force-execution, `state` (signed by `participants[actorIdx]`) replaces the
+    /// registered `stateOld` if the app accepts the transition.
+    function progress(
+        Channel.Params calldata,
+        Channel.State calldata,
+        Channel.State calldata,
+        uint256 actorIdx,
+        bytes calldata
+    ) external {
+        ParamsRef params = Calldata.paramsArg(0);
+        StateRef stateOld = Calldata.stateArg(1);
+        StateRef state = Calldata.stateArg(2);
+        BytesRef sig = Calldata.bytesArg(4);
+        bytes32 id = state.channelID();
+        Disputes.Dispute memory d = _disputes[id];
+        if (d.stateHash == 0) revert NotRegistered();
+        if (d.phase == Disputes.DISPUTE) {
+            if (block.timestamp < d.timeout) revert TimeoutNotPassed();
+        } else if (d.phase == Disputes.FORCEEXEC) {
+            if (block.timestamp >= d.timeout) revert TimeoutPassed();
+        } else {
+            revert AlreadyConcluded();
+        }
+        address app = params.app();
+        if (app == address(0)) revert NoApp();
+        ArrayRef parts = params.participants();
+        if (actorIdx >= parts.length()) revert ActorIndexOutOfRange();
+        if (params.id() != id) revert InvalidParams();
+        if (stateOld.hash() != d.stateHash) revert WrongOldState();
+        bytes32 h = state.hash();
+        address actor = parts.participant(actorIdx).ethAddress();
+        Sig.verify(Sig.ethSignedDigest(h), sig, actor);
+        uint64 version = state.version();
+        if (uint256(version) != uint256(stateOld.version()) + 1) revert VersionNotIncremented();
+        if (stateOld.isFinal()) revert ProgressFromFinalState();
+        _requireTransition(stateOld.outcome(), state.outcome(), parts.length());
+        _callApp(app, params, stateOld, state, actorIdx);
+        // forge-lint: disable-next-line(unsafe-typecast)
+        uint64 cd = uint64(params.challengeDuration()); // v1 keeps the low 64 bits
+        uint64 timeout = state.isFinal() ? uint64(block.timestamp) : Disputes.deadline(cd);
+        _disputes.store(id, Disputes.Dispute(timeout, cd, version, Disputes.FORCEEXEC, true, h));
+    }
+
+    /// @dev `App(app).validTransition(params, from, to, actorIdx)` as a static call, bubbling
+    /// the app's revert data. The three structs are copied from calldata as they lie: `params`
+    /// and both states were bound by their hashes to what was signed, so their bytes are the
+    /// canonical encodings solc would produce, without re-encoding them.
+    function _callApp(address app, ParamsRef params, StateRef from, StateRef to, uint256 actorIdx)
+        internal
+        view
+    {
+        if (app.code.length == 0) revert NoContractCode();
+        (, uint256 pEnd) = params.participantsSpan();
+        uint256 m = _copyArgs(
+            App.validTransition.selector,
+            ParamsRef.unwrap(params),
+            pEnd,
+            StateRef.unwrap(from),
+            from.end()
+        );
+        uint256 size = _appendArg(m, StateRef.unwrap(to), to.end(), actorIdx);
+        assembly ("memory-safe") {
+            if iszero(staticcall(gas(), app, m, size, 0, 0)) {
+                returndatacopy(m, 0, returndatasize())
+                revert(m, returndatasize())
+            }
+        }
+    }
+
+    /// @dev Writes `selector`, a 4-slot head with the first two offsets, and the first two
+    /// struct encodings (`calldata[p..pEnd]`, `calldata[f..fEnd]`) at the free memory pointer.
+    function _copyArgs(bytes4 selector, uint256 p, uint256 pEnd, uint256 f, uint256 fEnd)
+        private
+        pure
+        returns (uint256 m)
+    {
+        assembly ("memory-safe") {
+            m := mload(0x40)
+            let pLen := sub(pEnd, p)
+            mstore(m, selector)
+            mstore(add(m, 4), 0x80)
+            mstore(add(m, 36), add(0x80, pLen))
+            calldatacopy(add(m, 0x84), p, pLen)
+            calldatacopy(add(add(m, 0x84), pLen), f, sub(fEnd, f))
+            // The third offset: after both encodings.
+            mstore(add(m, 68), add(add(0x80, pLen), sub(fEnd, f)))
+        }
+    }
+
+    /// @dev Appends the third struct encoding and the word argument to the call at `m`; returns
+    /// the call's size.
+    function _appendArg(uint256 m, uint256 t, uint256 tEnd, uint256 w)
+        private
+        pure
+        returns (uint256 size)
+    {
+        assembly ("memory-safe") {
+            let tailStart := add(add(m, 4), mload(add(m, 68)))
+            calldatacopy(tailStart, t, sub(tEnd, t))
+            mstore(add(m, 100), w)
+            size := sub(add(tailStart, sub(tEnd, t)), m)
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // conclude
+    // -----------------------------------------------------------------------------------------
+
+    /// @notice Concludes a registered ledger channel once its timeout has passed (for a channel
+    /// with an app still in DISPUTE, one more challenge duration later), and, depth first, each
+    /// sub-channel its locked funds name, after the sub-channel's own timeout; adds each
+    /// sub-channel's outcome into its parent's and pushes the result to the asset holders.
+    function conclude(Channel.Params calldata, Channel.State calldata, Channel.State[] calldata)
+        external
+    {
+        ParamsRef params = Calldata.paramsArg(0);
+        StateRef state = Calldata.stateArg(1);
+        ArrayRef subStates = Calldata.arrayArg(2);
+        if (!params.ledgerChannel()) revert NotLedgerChannel();
+        bytes32 id = params.id();
+        if (state.channelID() != id) revert InvalidParams();
+        bytes32 h = state.hash();
+        if (params.virtualChannel()) {
+            _concludeInRegistry(id, h, true);
+        } else {
+            _disputes.conclude(id, h, true);
+        }
+        AllocationRef outcome = state.outcome();
+        if (outcome.locked().length() == 0) {
+            // No sub-channels: the outcome is the state's balances, pushed from calldata.
+            _pushOutcome(id, params, outcome, false, new uint256[][](0));
+        } else {
+            (uint256[][] memory folded,) = _concludeRecursive(state, subStates, 0, false);
+            _pushOutcome(id, params, outcome, true, folded);
+        }
+    }
+
+    /// @dev The outcome of `s` with its sub-channels' outcomes added through their index maps,
+    /// concluding `s` first unless it is the root (concluded already).
+    function _concludeRecursive(StateRef s, ArrayRef subs, uint256 next, bool concludeSelf)
+        internal
+        returns (uint256[][] memory outcome, uint256)
+    {
+        if (concludeSelf) _concludeSub(s);
+        AllocationRef alloc = s.outcome();
+        ArrayRef rows = alloc.balances();
+        outcome = new uint256[][](rows.length());
+        for (uint256 a; a < outcome.length; ++a) {
+            ArrayRef row = rows.arrayAt(a);
+            uint256[] memory copy = new uint256[](row.length());
+            for (uint256 p; p < copy.length; ++p) {
+                copy[p] = row.word(p);
+            }
+            outcome[a] = copy;
+        }
+        ArrayRef locked = alloc.locked();
+        uint256 assetCount = alloc.assets().length();
+        for (uint256 i; i < locked.length(); ++i) {
+            if (next >= subs.length()) revert SubChannelsTooShort();
+            StateRef sub = subs.stateAt(next++);
+            SubAllocRef l = locked.subAlloc(i);
+            bytes32 lockedID = l.ID();
+            if (lockedID != sub.channelID()) revert SubChannelIDMismatch();
+            uint256[][] memory subOutcome;
+            (subOutcome, next) = _concludeRecursive(sub, subs, next, true);
+            _fold(outcome, assetCount, l.indexMap(), subOutcome);
+        }
+        return (outcome, next);
+    }
+
+    /// @dev Concludes a sub-channel after its own timeout, or uses it as concluded: a ledger
+    /// sub-channel's record is here, a virtual channel's in the registry.
+    function _concludeSub(StateRef s) internal {
+        bytes32 id = s.channelID();
+        bytes32 h = s.hash();
+        if (_disputes[id].stateHash != 0) {
+            _disputes.conclude(id, h, false);
+        } else {
+            _concludeInRegistry(id, h, false);
+        }
+    }
+
+    /// @dev Concludes a virtual channel's record in the registry and, as v1 did for every
+    /// channel, emits its update from the Adjudicator too.
+    function _concludeInRegistry(bytes32 id, bytes32 h, bool root) internal {
+        (bool changed, uint64 version, uint64 timeout) = registry.concludeVirtual(id, h, root);
+        if (changed) emit Disputes.ChannelUpdate(id, version, Disputes.CONCLUDED, timeout);
+    }
+
+    /// @dev `outcome[a][indexMap[p]] += sub[a][p]` for each of the parent's assets `a` and each
+    /// sub-channel participant `p` (perun-channel's `fold_sub_outcome`).
+    function _fold(
+        uint256[][] memory outcome,
+        uint256 assetCount,
+        ArrayRef indexMap,
+        uint256[][] memory sub
+    ) internal pure {
+        uint256 n = indexMap.length();
+        for (uint256 a; a < assetCount; ++a) {
+            if (a >= outcome.length || a >= sub.length) revert BalancesLengthMismatch();
+            uint256[] memory row = outcome[a];
+            uint256[] memory subRow = sub[a];
+            for (uint256 p; p < n; ++p) {
+                if (p >= subRow.length) revert BalancesLengthMismatch();
+                uint256 col = indexMap.uint16At(p);
+                if (col >= row.length) revert IndexMapOutOfRange();
+                uint256 sum;
+                unchecked {
+                    // Checked below: an unsigned sum that wrapped is smaller than its summand.
+                    sum = row[col] + subRow[p];
+                }
+                if (sum < subRow[p]) revert BalanceOverflow();
+                row[col] = sum;
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // concludeFinal
+    // -----------------------------------------------------------------------------------------
+
+    /// @notice Concludes a ledger channel at once with a final state without locked funds,
+    /// signed by all participants, overriding any dispute that is not concluded.
+    function concludeFinal(Channel.Params calldata, Channel.State calldata, bytes[] calldata)
+        external
+    {
+        ParamsRef params = Calldata.paramsArg(0);
+        StateRef state = Calldata.stateArg(1);
+        ArrayRef sigs = Calldata.arrayArg(2);
+        if (!params.ledgerChannel()) revert NotLedgerChannel();
+        if (!state.isFinal()) revert StateNotFinal();
+        AllocationRef outcome = state.outcome();
+        if (outcome.locked().length() != 0) revert HasLockedFunds();
+        bytes32 id = params.id();
+        if (state.channelID() != id) revert InvalidParams();
+        bytes32 h = state.hash();
+        Sig.verifyAll(Sig.ethSignedDigest(h), params.participants(), sigs);
+        uint64 version = state.version();
+        uint256 cd = params.challengeDuration();
+        if (params.virtualChannel()) {
+            registry.concludeFinalVirtual(id, version, h, cd);
+            emit Disputes.ChannelUpdate(id, version, Disputes.CONCLUDED, uint64(block.timestamp));
+        } else {
+            _disputes.concludeFinal(id, version, h, cd, params.app() != address(0));
+        }
+        _pushOutcome(id, params, outcome, false, new uint256[][](0));
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Outcomes
+    // -----------------------------------------------------------------------------------------
+
+    /// @dev For each asset of this chain with a holder, calls
+    /// `setOutcome(channelID, participants, outcome[asset])` on the holder, bubbling its revert
+    /// data. The outcome is `folded` (sub-channels added) if `useFolded`, otherwise the state's
+    /// own balances, pushed straight from calldata.
+    function _pushOutcome(
+        bytes32 id,
+        ParamsRef params,
+        AllocationRef alloc,
+        bool useFolded,
+        uint256[][] memory folded
+    ) internal {
+        ArrayRef assetArray = alloc.assets();
+        ArrayRef rows;
+        uint256 rowCount;
+        if (useFolded) {
+            rowCount = folded.length;
+        } else {
+            rows = alloc.balances();
+            rowCount = rows.length();
+        }
+        (uint256 partsStart, uint256 partsEnd) = params.participantsSpan();
+        for (uint256 a; a < assetArray.length(); ++a) {
+            AssetRef asset = assetArray.asset(a);
+            if (asset.chainID() != block.chainid) continue;
+            address holder = asset.ethHolder();
+            if (holder == address(0)) continue;
+            if (a >= rowCount) revert BalancesLengthMismatch();
+            if (useFolded) {
+                if (holder.code.length == 0) revert NoContractCode();
+                _callSetOutcomeMemory(holder, id, partsStart, partsEnd, folded[a]);
+            } else {
+                ArrayRef row = rows.arrayAt(a);
+                if (holder.code.length == 0) revert NoContractCode();
+                _callSetOutcomeCalldata(holder, id, partsStart, partsEnd, row);
+            }
+        }
+    }
+
+    /// @dev Encodes `setOutcome(channelID, parts, newBals)` with the participants array copied
+    /// from calldata (canonical: the params' hash matched the signed channel ID).
+    function _callSetOutcomeMemory(
+        address holder,
+        bytes32 id,
+        uint256 partsStart,
+        uint256 partsEnd,
+        uint256[] memory bals
+    ) internal {
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            let partsLen := sub(partsEnd, partsStart)
+            let n := mload(bals)
+            mstore(m, 0x295482ce00000000000000000000000000000000000000000000000000000000)
+            mstore(add(m, 4), id)
+            mstore(add(m, 36), 0x60)
+            mstore(add(m, 68), add(0x60, partsLen))
+            calldatacopy(add(m, 100), partsStart, partsLen)
+            let b := add(add(m, 100), partsLen)
+            mstore(b, n)
+            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+                mstore(add(b, shl(5, add(i, 1))), mload(add(bals, shl(5, add(i, 1)))))
+            }
+            if iszero(call(gas(), holder, 0, m, add(add(100, partsLen), shl(5, add(n, 1))), 0, 0)) {
+                returndatacopy(m, 0, returndatasize())
+                revert(m, returndatasize())
+            }
+        }
+    }
+
+    /// @dev As above, with the balances row copied from calldata.
+    function _callSetOutcomeCalldata(
+        address holder,
+        bytes32 id,
+        uint256 partsStart,
+        uint256 partsEnd,
+        ArrayRef bals
+    ) internal {
+        uint256 n = bals.length();
+        uint256 rowStart = bals.start();
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            let partsLen := sub(partsEnd, partsStart)
+            mstore(m, 0x295482ce00000000000000000000000000000000000000000000000000000000)
+            mstore(add(m, 4), id)
+            mstore(add(m, 36), 0x60)
+            mstore(add(m, 68), add(0x60, partsLen))
+            calldatacopy(add(m, 100), partsStart, partsLen)
+            let b := add(add(m, 100), partsLen)
+            mstore(b, n)
+            calldatacopy(add(b, 32), rowStart, shl(5, n))
+            if iszero(call(gas(), holder, 0, m, add(add(132, partsLen), shl(5, n)), 0, 0)) {
+                returndatacopy(m, 0, returndatasize())
+                revert(m, returndatasize())
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Allocation checks (perun-channel's `checks` module, in the same order and reads)
+    // -----------------------------------------------------------------------------------------
+
+    function _rowSums(ArrayRef rows) internal pure returns (uint256[] memory sums) {
+        sums = new uint256[](rows.length());
+        for (uint256 a; a < sums.length; ++a) {
+            sums[a] = _rowSum(rows.arrayAt(a));
+        }
+    }
+
+    function _rowSum(ArrayRef row) internal pure returns (uint256 sum) {
+        uint256 n = row.length();
+        for (uint256 p; p < n; ++p) {
+            uint256 v = row.word(p);
+            unchecked {
+                // Checked below: an unsigned sum that wrapped is smaller than its summand.
+                sum += v;
+            }
+            if (sum < v) revert BalanceOverflow();
+        }
+    }
+
+    /// @dev Adds `add` into `totals`; `add` may be longer (the extra entries are ignored, as v1
+    /// does), not shorter.
+    function _addTotals(uint256[] memory totals, uint256[] memory add) internal pure {
+        if (add.length < totals.length) revert BalancesLengthMismatch();
+        for (uint256 i; i < totals.length; ++i) {
+            uint256 sum;
+            unchecked {
+                // Checked below, as in `_rowSum`.
+                sum = totals[i] + add[i];
+            }
+            if (sum < add[i]) revert BalanceOverflow();
+            totals[i] = sum;
+        }
+    }
+
+    function _requireEqualTotals(ArrayRef lockedBals, uint256[] memory totals) internal pure {
+        if (lockedBals.length() != totals.length) revert SubAllocMismatch();
+        for (uint256 i; i < totals.length; ++i) {
+            if (lockedBals.word(i) != totals[i]) revert SubAllocMismatch();
+        }
+    }
+
+    /// @dev Reads `a`'s chain ID, `b`'s, then the holders, then the cross-chain holders,
+    /// stopping at the first difference.
+    function _assetEqual(AssetRef a, AssetRef b) internal pure returns (bool) {
+        uint256 chainA = a.chainID();
+        if (chainA != b.chainID()) return false;
+        address holderA = a.ethHolder();
+        if (holderA != b.ethHolder()) return false;
+        BytesRef ccA = a.ccHolder();
+        BytesRef ccB = b.ccHolder();
+        return ccA.length() == ccB.length() && ccA.contentHash() == ccB.contentHash();
+    }
+
+    function _requireEqualAssets(ArrayRef a, ArrayRef b) internal pure {
+        uint256 n = a.length();
+        if (n != b.length()) revert AssetsMismatch();
+        for (uint256 i; i < n; ++i) {
+            if (!_assetEqual(a.asset(i), b.asset(i))) revert AssetsMismatch();
+        }
+    }
+
+    /// @dev Reads IDs, then the balances arrays and their elements, then the index maps and
+    /// theirs, `a` before `b` each time, stopping at the first difference.
+    function _subAllocEqual(SubAllocRef a, SubAllocRef b) internal pure returns (bool) {
+        bytes32 idA = a.ID();
+        if (idA != b.ID()) return false;
+        ArrayRef ba = a.balances();
+        ArrayRef bb = b.balances();
+        uint256 n = ba.length();
+        if (n != bb.length()) return false;
+        for (uint256 i; i < n; ++i) {
+            if (ba.word(i) != bb.word(i)) return false;
+        }
+        ArrayRef ia = a.indexMap();
+        ArrayRef ib = b.indexMap();
+        n = ia.length();
+        if (n != ib.length()) return false;
+        for (uint256 i; i < n; ++i) {
+            uint16 x = ia.uint16At(i);
+            if (x != ib.uint16At(i)) return false;
+        }
+        return true;
+    }
+
+    /// @dev perun-channel's `check_transition`: row counts, asset counts, locked funds, then per
+    /// asset its equality, both row lengths and the sums.
+    function _requireTransition(AllocationRef old, AllocationRef cur, uint256 participants)
+        internal
+        pure
+    {
+        ArrayRef oldRows = old.balances();
+        ArrayRef curRows = cur.balances();
+        if (oldRows.length() != curRows.length()) revert BalancesLengthMismatch();
+        ArrayRef oldAssets = old.assets();
+        ArrayRef curAssets = cur.assets();
+        uint256 assetCount = oldAssets.length();
+        if (assetCount != curAssets.length()) revert AssetsMismatch();
+        ArrayRef oldLocked = old.locked();
+        ArrayRef curLocked = cur.locked();
+        uint256 n = oldLocked.length();
+        if (n != curLocked.length()) revert LockedMismatch();
+        for (uint256 i; i < n; ++i) {
+            if (!_subAllocEqual(oldLocked.subAlloc(i), curLocked.subAlloc(i))) {
+                revert LockedMismatch();
+            }
+        }
+        for (uint256 a; a < assetCount; ++a) {
+            if (!_assetEqual(oldAssets.asset(a), curAssets.asset(a))) revert AssetsMismatch();
+            if (a >= oldRows.length()) revert BalancesLengthMismatch();
+            ArrayRef oldRow = oldRows.arrayAt(a);
+            if (oldRow.length() != participants) revert BalancesLengthMismatch();
+            ArrayRef curRow = curRows.arrayAt(a);
+            if (curRow.length() != participants) revert BalancesLengthMismatch();
+            if (_rowSum(oldRow) != _rowSum(curRow)) revert SumOfBalancesMismatch();
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Views
+    // -----------------------------------------------------------------------------------------
+
+    /// @notice `keccak256(abi.encode(params))`.
+    function channelID(Channel.Params calldata) external pure returns (bytes32) {
+        return Calldata.paramsArg(0).id();
+    }
+
+    /// @notice `keccak256(abi.encode(state))`.
+    function hashState(Channel.State calldata) external pure returns (bytes32) {
+        return Calldata.stateArg(0).hash();
+    }
+
+    /// @notice A channel's dispute record, in v1's order; for a virtual channel, the registry's.
+    function disputes(bytes32 id)
+        external
+        view
+        returns (
+            uint64 timeout,
+            uint64 challengeDuration,
+            uint64 version,
+            uint8 phase,
+            bytes32 stateHash,
+            bool hasApp
+        )
+    {
+        Disputes.Dispute memory d = _disputes[id];
+        if (d.stateHash == 0) return registry.disputes(id);
+        return (d.timeout, d.challengeDuration, d.version, d.phase, d.stateHash, d.hasApp);
+    }
+}
