@@ -106,7 +106,10 @@ abstract contract AssetHolder {
     /// settled; adds up what is held for it (its ID's entry, used up as in v1, and each
     /// participant's) and the outcome, reading each participant's address with the views'
     /// checks; if the holdings cover the outcome, writes it (each balance below 2^255); marks the
-    /// channel settled. `parts` and `bals` are the first element slots of the checked
+    /// channel settled. A channel whose participants repeat an address is treated as
+    /// underfunded: everyone keeps its deposit. (v1 counted a repeated participant's holdings
+    /// twice and let its last balance win, so such a channel could take out more than was
+    /// deposited for it.) `parts` and `bals` are the first element slots of the checked
     /// `Participant[]` and `uint256[]` arrays of length `n`.
     function _applyOutcome(bytes32 channelID, uint256 parts, uint256 bals, uint256 n) private {
         bytes4 overflow = BalanceOverflow.selector;
@@ -123,6 +126,7 @@ abstract contract AssetHolder {
                 revert(0, 4)
             }
             let sumOutcome := 0
+            let repeated := 0
             let cds := calldatasize()
             // The participants' entry slots, kept for the second loop.
             let slots := mload(0x40)
@@ -141,6 +145,9 @@ abstract contract AssetHolder {
                 mstore(0, keccak256(0, 64))
                 mstore(32, 0)
                 let slot := keccak256(0, 64)
+                for { let j := 0 } lt(j, i) { j := add(j, 1) } {
+                    repeated := or(repeated, eq(mload(add(slots, shl(5, j))), slot))
+                }
                 mstore(add(slots, shl(5, i)), slot)
                 let held := sload(slot)
                 let bal := calldataload(add(bals, shl(5, i)))
@@ -152,7 +159,7 @@ abstract contract AssetHolder {
                     revert(0, 4)
                 }
             }
-            if iszero(lt(sumHeld, sumOutcome)) {
+            if iszero(or(repeated, lt(sumHeld, sumOutcome))) {
                 for { let i := 0 } lt(i, n) { i := add(i, 1) } {
                     let bal := calldataload(add(bals, shl(5, i)))
                     if shr(255, bal) {

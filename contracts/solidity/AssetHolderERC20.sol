@@ -61,7 +61,10 @@ contract AssetHolderERC20 is AssetHolder {
         assembly ("memory-safe") {
             mstore(0, 0x70a0823100000000000000000000000000000000000000000000000000000000)
             mstore(4, address())
-            ok := and(staticcall(gas(), t, 0, 36, 0, 32), gt(returndatasize(), 31))
+            // Two statements: Yul evaluates arguments right to left, so `returndatasize()` must
+            // be read after the call, not beside it.
+            ok := staticcall(gas(), t, 0, 36, 0, 32)
+            ok := and(ok, gt(returndatasize(), 31))
             bal := mload(0)
         }
         if (!ok) revert TokenTransferFailed();

@@ -146,7 +146,7 @@ error EthTransferFailed();
 /// A call re-entered a guarded function.
 error Reentrancy();
 
-/// The registry only holds virtual channels.
+/// The registry's direct path takes only virtual channels that are not ledger channels.
 error NotVirtualChannel();
 
 /// A timeout would not fit in 64 bits (now + challenge duration, or a force-execution extension).

@@ -53,7 +53,7 @@ contract VirtualChannelRegistry {
         SignedStateRef channel = Calldata.signedStateArg(0);
         ParamsRef params = channel.params();
         StateRef state = channel.state();
-        if (!params.virtualChannel()) revert NotVirtualChannel();
+        _requireDirect(params);
         bytes32 id = params.id();
         if (state.channelID() != id) revert InvalidParams();
         bytes32 h = state.hash();
@@ -69,10 +69,17 @@ contract VirtualChannelRegistry {
     function conclude(Channel.Params calldata, Channel.State calldata) external {
         ParamsRef params = Calldata.paramsArg(0);
         StateRef state = Calldata.stateArg(1);
-        if (!params.virtualChannel()) revert NotVirtualChannel();
+        _requireDirect(params);
         bytes32 id = params.id();
         if (state.channelID() != id) revert InvalidParams();
         _disputes.conclude(id, state.hash(), true);
+    }
+
+    /// @dev The direct path takes virtual channels only, and no channel that is also a ledger
+    /// channel: such a channel's record lives here too, but only the Adjudicator's `conclude` and
+    /// `concludeFinal` may conclude it, since they push its outcome to the asset holders.
+    function _requireDirect(ParamsRef params) private pure {
+        if (!params.virtualChannel() || params.ledgerChannel()) revert NotVirtualChannel();
     }
 
     // -----------------------------------------------------------------------------------------

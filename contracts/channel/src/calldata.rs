@@ -1,55 +1,60 @@
-//! Zero-copy views over ABI-encoded Perun values, with strict bounds checks.
+//! Checked, in-place views of ABI-encoded Perun values: the Rust side of `Calldata.sol`.
 //!
-//! The contracts read their arguments straight from calldata instead of decoding them into
-//! owned values: this keeps the Stylus programs small and lets them hash the signed bytes
-//! without encoding them again. Both implementations (Rust and the Solidity mirror) accept
-//! exactly the same inputs, by the rules below, and reject everything else with
-//! `MalformedCalldata()`.
+//! The contracts read their arguments where they lie in calldata instead of decoding them into
+//! owned values: the programs stay small, the signed bytes are hashed without encoding them
+//! again, and only what is read is checked. The Solidity mirror reads through views with the
+//! same rules (contracts/solidity/Calldata.sol), so both accept the same inputs and reject the
+//! rest with `MalformedCalldata()`.
 //!
-//! # Well-formedness rules
+//! # Rules
 //!
-//! A value is decoded at a *position* `pos` in the data (for a struct, the start of its head).
-//! - Every word that is read must lie inside the data.
-//! - An offset word is relative to the start of the enclosing struct's head, or to the word
-//!   after an array's length for array elements. Offset and length words must be below 2^32.
-//! - An array's element slots, and a `bytes` value's content, must lie inside the data. The
-//!   padding after `bytes` content is not checked here; see the encoding length below.
-//! - A value word must fit its type: an `address` has its upper 12 bytes zero, a `bool` is 0 or
-//!   1, a `uint64` and a `uint16` have their upper bits zero.
-//! - Validation is eager: [`SignedStateRef::decode`] and friends check every word of the value
-//!   (depth first, in field order) before any accessor runs, so accessors cannot fail.
+//! A view is a position in the data (for a struct, the start of its head). Creating a struct
+//! view checks nothing; every read checks what it reads, and nothing else:
+//! - a word read must lie inside the data;
+//! - an offset must be below 2^32; the member it leads to is checked when it is read;
+//! - an array's length must be below 2^32 and its element slots must lie inside the data
+//!   (checked when the array view is made);
+//! - a `bytes` value's length must be below 2^32 and its content must lie inside the data;
+//! - an `address`, `bool`, `uint64` or `uint16` word must have no bits set outside its type;
+//! - the encoding of a hashed struct (`Params`, `State`, `WithdrawalAuth`) must end, padding
+//!   included, inside the data.
 //!
-//! # Encoding length
+//! The contracts read fields in the same order in both languages, so a malformed input fails at
+//! the same read. Positions are `u64`: an offset below 2^32 added to a position below 2^33 stays
+//! far from overflow, also on `wasm32`.
+//!
+//! # Hashing
 //!
 //! `keccak256(abi.encode(x))` of a struct with dynamic members is the hash of the word `0x20`
-//! followed by the struct's own encoding. The views hash that encoding where it lies in calldata;
-//! its length is taken from the last dynamic member: `state.appData` ends a `State`, the last
-//! participant's `ccAddress` ends `Params`, `participant.ccAddress` ends a `WithdrawalAuth`, each
-//! including the zero padding to a whole word, which must lie inside the data. For the canonical
-//! encoding every ABI encoder produces, this is exactly `abi.encode(x)` without its first word.
-//! For any other layout the hash simply differs, so no signature made over a real state can be
-//! replayed with a different decoded value: equal hashes mean equal bytes, and the decoded value
-//! is read from those very bytes.
+//! followed by the struct's encoding. The views hash that encoding where it lies; its end is
+//! taken from the last dynamic member: `appData` ends a `State`, the last participant's
+//! `ccAddress` ends `Params`, `participant.ccAddress` ends a `WithdrawalAuth`, each with its
+//! padding. For the canonical encoding every ABI encoder produces this is exactly
+//! `abi.encode(x)`; for any other layout the hash differs, so no signature over a real state can
+//! be replayed with a different value: equal hashes mean equal bytes, and the values are read
+//! from those very bytes.
 
-use alloy_primitives::{Address, B256, U256};
+use alloc::vec::Vec;
+use alloy_primitives::{keccak256, Address, B256, U256};
 use core::fmt;
+use core::marker::PhantomData;
 
-/// Why a value could not be decoded, and where.
+/// Why a value could not be read, and where.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DecodeError {
     /// What was wrong.
     pub kind: DecodeErrorKind,
-    /// The byte position in the data at which the problem was found.
-    pub at: usize,
+    /// The byte position in the data of the word or value that broke a rule.
+    pub at: u64,
 }
 
 /// The kinds of malformed ABI data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DecodeErrorKind {
-    /// A word, an array's element slots or a `bytes` value's content extends past the end of the
-    /// data.
+    /// A word, an array's element slots, a `bytes` value's content or a hashed encoding
+    /// extends past the end of the data.
     OutOfBounds,
-    /// An offset or length word is 2^32 or more.
+    /// An offset or length is 2^32 or more.
     TooLarge,
     /// An `address` word has a non-zero upper 12 bytes.
     DirtyAddress,
@@ -78,9 +83,10 @@ impl fmt::Display for DecodeError {
 #[cfg(feature = "std")]
 impl std::error::Error for DecodeError {}
 
-type Result<T> = core::result::Result<T, DecodeError>;
+/// The result of a read.
+pub type Result<T> = core::result::Result<T, DecodeError>;
 
-const fn err(kind: DecodeErrorKind, at: usize) -> DecodeError {
+const fn err(kind: DecodeErrorKind, at: u64) -> DecodeError {
     DecodeError { kind, at }
 }
 
@@ -88,552 +94,133 @@ const fn err(kind: DecodeErrorKind, at: usize) -> DecodeError {
 // Words
 // ---------------------------------------------------------------------------------------------
 
-/// The word at `pos`, or `OutOfBounds`.
-fn checked_word(data: &[u8], pos: usize) -> Result<&[u8; 32]> {
-    pos.checked_add(32)
-        .and_then(|end| data.get(pos..end))
+/// The word at `p`, which must lie inside the data.
+fn word(data: &[u8], p: u64) -> Result<&[u8; 32]> {
+    usize::try_from(p)
+        .ok()
+        .and_then(|s| data.get(s..s.checked_add(32)?))
         .and_then(|w| w.try_into().ok())
-        .ok_or(err(DecodeErrorKind::OutOfBounds, pos))
+        .ok_or(err(DecodeErrorKind::OutOfBounds, p))
 }
 
-/// The word at `pos` of data that has been validated.
-///
-/// # Panics
-/// If `pos` is out of bounds, which validation rules out for every position an accessor reads.
-fn word(data: &[u8], pos: usize) -> &[u8; 32] {
-    data[pos..pos + 32]
-        .try_into()
-        .expect("validated: word lies inside the data")
+/// The word at `p` of data whose bounds were checked when the enclosing array view was made.
+fn word_in(data: &[u8], p: u64) -> &[u8; 32] {
+    // An array view exists only once its element slots were found inside the data.
+    word(data, p).expect("array element slots lie inside the data")
 }
 
-/// Whether the first `n` bytes of `w` are zero.
 fn zero_prefix(w: &[u8; 32], n: usize) -> bool {
     w[..n].iter().all(|&b| b == 0)
 }
 
-/// Reads an offset or length word (below 2^32) at `pos`.
-fn checked_small(data: &[u8], pos: usize) -> Result<usize> {
-    let w = checked_word(data, pos)?;
-    if !zero_prefix(w, 28) {
-        return Err(err(DecodeErrorKind::TooLarge, pos));
-    }
-    Ok(small(w))
+fn low_u64(w: &[u8; 32]) -> u64 {
+    u64::from_be_bytes([w[24], w[25], w[26], w[27], w[28], w[29], w[30], w[31]])
 }
 
-fn small(w: &[u8; 32]) -> usize {
-    u32::from_be_bytes([w[28], w[29], w[30], w[31]]) as usize
-}
-
-/// `base + off`, checked so that `len` more bytes from there lie inside `data`.
-fn checked_span(data: &[u8], base: usize, off: usize, len: usize, at: usize) -> Result<usize> {
-    let start = base
-        .checked_add(off)
-        .ok_or(err(DecodeErrorKind::OutOfBounds, at))?;
-    match start.checked_add(len) {
-        Some(end) if end <= data.len() => Ok(start),
-        _ => Err(err(DecodeErrorKind::OutOfBounds, at)),
+/// An offset or length word: below 2^32.
+fn small(w: &[u8; 32], at: u64) -> Result<u64> {
+    if zero_prefix(w, 28) {
+        Ok(low_u64(w))
+    } else {
+        Err(err(DecodeErrorKind::TooLarge, at))
     }
 }
 
-/// Rounds `n` up to a whole number of words.
-const fn ceil32(n: usize) -> usize {
+/// Whether `end` (exclusive) lies inside the data.
+fn inside(data: &[u8], end: u64) -> bool {
+    end <= data.len() as u64
+}
+
+/// The position of the member whose offset is in head slot `slot` of the struct at `p`.
+fn member(data: &[u8], p: u64, slot: u64) -> Result<u64> {
+    let s = p + 32 * slot;
+    Ok(p + small(word(data, s)?, s)?)
+}
+
+/// The word in head slot `slot` of the struct at `p`.
+fn slot_word(data: &[u8], p: u64, slot: u64) -> Result<&[u8; 32]> {
+    word(data, p + 32 * slot)
+}
+
+fn address_at(data: &[u8], p: u64, slot: u64) -> Result<Address> {
+    let w = slot_word(data, p, slot)?;
+    if zero_prefix(w, 12) {
+        Ok(Address::from_slice(&w[12..]))
+    } else {
+        Err(err(DecodeErrorKind::DirtyAddress, p + 32 * slot))
+    }
+}
+
+fn bool_at(data: &[u8], p: u64, slot: u64) -> Result<bool> {
+    let w = slot_word(data, p, slot)?;
+    if zero_prefix(w, 31) && w[31] <= 1 {
+        Ok(w[31] == 1)
+    } else {
+        Err(err(DecodeErrorKind::DirtyBool, p + 32 * slot))
+    }
+}
+
+fn u64_at(data: &[u8], p: u64, slot: u64) -> Result<u64> {
+    let w = slot_word(data, p, slot)?;
+    if zero_prefix(w, 24) {
+        Ok(low_u64(w))
+    } else {
+        Err(err(DecodeErrorKind::DirtyUint64, p + 32 * slot))
+    }
+}
+
+fn u256_at(data: &[u8], p: u64, slot: u64) -> Result<U256> {
+    slot_word(data, p, slot).map(|w| U256::from_be_bytes(*w))
+}
+
+fn b256_at(data: &[u8], p: u64, slot: u64) -> Result<B256> {
+    slot_word(data, p, slot).map(|w| B256::new(*w))
+}
+
+/// Rounds `n` up to whole words.
+const fn ceil32(n: u64) -> u64 {
     n.div_ceil(32) * 32
 }
 
+/// The end of an encoding whose last member is the `bytes` value at `p`, padding included,
+/// which must lie inside the data.
+fn encoding_end(data: &[u8], p: u64) -> Result<u64> {
+    let b = BytesRef::at(data, p)?;
+    let end = p + 32 + ceil32(b.len() as u64);
+    if inside(data, end) {
+        Ok(end)
+    } else {
+        Err(err(DecodeErrorKind::OutOfBounds, p))
+    }
+}
+
+/// `keccak256(0x20 ‖ data[start..end])`: the hash of `abi.encode(x)` for a struct `x` with
+/// dynamic members whose encoding lies at `start..end` (both checked inside the data).
+fn hash_span(data: &[u8], start: u64, end: u64) -> B256 {
+    // Both ends were checked against the data's length by the read that found them.
+    let span = &data[start as usize..end as usize];
+    let mut buf = Vec::with_capacity(32 + span.len());
+    buf.resize(32, 0);
+    buf[31] = 0x20;
+    buf.extend_from_slice(span);
+    keccak256(buf)
+}
+
 // ---------------------------------------------------------------------------------------------
-// The decoding trait
+// Views
 // ---------------------------------------------------------------------------------------------
 
-/// A value that can be viewed in ABI-encoded data.
-pub trait Decode<'a>: Sized + Copy {
-    /// Whether the value is encoded out of line, through an offset in its parent's head.
-    const DYNAMIC: bool;
-
-    /// Checks the value encoded at `pos` (its head start for dynamic values, its word for static
-    /// ones) by the rules of this module.
+/// A value at a position in ABI-encoded data.
+pub trait View<'a>: Sized + Copy {
+    /// The view of the value at `p`: checks nothing for a struct; an array's or a `bytes`
+    /// value's length and extent.
     ///
     /// # Errors
-    /// The first rule the data breaks, depth first in field order.
-    fn validate(data: &'a [u8], pos: usize) -> Result<()>;
-
-    /// Views the value at `pos` of data that [`Decode::validate`] accepted.
-    fn view(data: &'a [u8], pos: usize) -> Self;
-
-    /// Validates, then views.
-    ///
-    /// # Errors
-    /// As [`Decode::validate`].
-    fn decode(data: &'a [u8], pos: usize) -> Result<Self> {
-        Self::validate(data, pos)?;
-        Ok(Self::view(data, pos))
-    }
+    /// For arrays and `bytes`, the rule the data breaks.
+    fn at(data: &'a [u8], p: u64) -> Result<Self>;
 }
 
-/// The position of the member in head slot `slot` of the struct whose head starts at `base`:
-/// the slot itself for a static member, the target of its offset for a dynamic one.
-fn member_pos<'a, T: Decode<'a>>(data: &'a [u8], base: usize, slot: usize) -> Result<usize> {
-    let at = base + 32 * slot;
-    if T::DYNAMIC {
-        let off = checked_small(data, at)?;
-        base.checked_add(off)
-            .ok_or(err(DecodeErrorKind::OutOfBounds, at))
-    } else {
-        Ok(at)
-    }
-}
-
-/// Validates the member in head slot `slot` of the struct at `base`.
-fn validate_member<'a, T: Decode<'a>>(data: &'a [u8], base: usize, slot: usize) -> Result<()> {
-    let pos = member_pos::<T>(data, base, slot)?;
-    T::validate(data, pos)
-}
-
-/// Views the member in head slot `slot` of a validated struct at `base`.
-fn view_member<'a, T: Decode<'a>>(data: &'a [u8], base: usize, slot: usize) -> T {
-    let at = base + 32 * slot;
-    if T::DYNAMIC {
-        T::view(data, base + small(word(data, at)))
-    } else {
-        T::view(data, at)
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Value types
-// ---------------------------------------------------------------------------------------------
-
-impl<'a> Decode<'a> for U256 {
-    const DYNAMIC: bool = false;
-    fn validate(data: &'a [u8], pos: usize) -> Result<()> {
-        checked_word(data, pos).map(|_| ())
-    }
-    fn view(data: &'a [u8], pos: usize) -> Self {
-        U256::from_be_bytes(*word(data, pos))
-    }
-}
-
-impl<'a> Decode<'a> for B256 {
-    const DYNAMIC: bool = false;
-    fn validate(data: &'a [u8], pos: usize) -> Result<()> {
-        checked_word(data, pos).map(|_| ())
-    }
-    fn view(data: &'a [u8], pos: usize) -> Self {
-        B256::new(*word(data, pos))
-    }
-}
-
-impl<'a> Decode<'a> for Address {
-    const DYNAMIC: bool = false;
-    fn validate(data: &'a [u8], pos: usize) -> Result<()> {
-        if zero_prefix(checked_word(data, pos)?, 12) {
-            Ok(())
-        } else {
-            Err(err(DecodeErrorKind::DirtyAddress, pos))
-        }
-    }
-    fn view(data: &'a [u8], pos: usize) -> Self {
-        Address::from_slice(&word(data, pos)[12..])
-    }
-}
-
-impl<'a> Decode<'a> for bool {
-    const DYNAMIC: bool = false;
-    fn validate(data: &'a [u8], pos: usize) -> Result<()> {
-        let w = checked_word(data, pos)?;
-        if zero_prefix(w, 31) && w[31] <= 1 {
-            Ok(())
-        } else {
-            Err(err(DecodeErrorKind::DirtyBool, pos))
-        }
-    }
-    fn view(data: &'a [u8], pos: usize) -> Self {
-        word(data, pos)[31] == 1
-    }
-}
-
-impl<'a> Decode<'a> for u64 {
-    const DYNAMIC: bool = false;
-    fn validate(data: &'a [u8], pos: usize) -> Result<()> {
-        if zero_prefix(checked_word(data, pos)?, 24) {
-            Ok(())
-        } else {
-            Err(err(DecodeErrorKind::DirtyUint64, pos))
-        }
-    }
-    fn view(data: &'a [u8], pos: usize) -> Self {
-        let w = word(data, pos);
-        u64::from_be_bytes([w[24], w[25], w[26], w[27], w[28], w[29], w[30], w[31]])
-    }
-}
-
-impl<'a> Decode<'a> for u16 {
-    const DYNAMIC: bool = false;
-    fn validate(data: &'a [u8], pos: usize) -> Result<()> {
-        if zero_prefix(checked_word(data, pos)?, 30) {
-            Ok(())
-        } else {
-            Err(err(DecodeErrorKind::DirtyUint16, pos))
-        }
-    }
-    fn view(data: &'a [u8], pos: usize) -> Self {
-        let w = word(data, pos);
-        u16::from_be_bytes([w[30], w[31]])
-    }
-}
-
-/// A `bytes` value: its content, without the padding.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct BytesRef<'a>(pub &'a [u8]);
-
-impl<'a> BytesRef<'a> {
-    /// The content.
-    pub fn as_slice(&self) -> &'a [u8] {
-        self.0
-    }
-
-    /// The end of the encoding (content padded to whole words) of the `bytes` value at `pos`.
-    fn padded_end(data: &[u8], pos: usize) -> usize {
-        pos + 32 + ceil32(small(word(data, pos)))
-    }
-}
-
-impl<'a> Decode<'a> for BytesRef<'a> {
-    const DYNAMIC: bool = true;
-    fn validate(data: &'a [u8], pos: usize) -> Result<()> {
-        let len = checked_small(data, pos)?;
-        checked_span(data, pos, 32, len, pos).map(|_| ())
-    }
-    fn view(data: &'a [u8], pos: usize) -> Self {
-        let len = small(word(data, pos));
-        BytesRef(&data[pos + 32..pos + 32 + len])
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Arrays
-// ---------------------------------------------------------------------------------------------
-
-/// A `T[]` value: `len` element slots starting at `start`, the word after the length.
-#[derive(Clone, Copy, Debug)]
-pub struct ArrayRef<'a, T> {
-    data: &'a [u8],
-    start: usize,
-    len: usize,
-    _marker: core::marker::PhantomData<T>,
-}
-
-impl<'a, T: Decode<'a>> ArrayRef<'a, T> {
-    /// The number of elements.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Whether the array has no elements.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// The element at `i`, or `None` past the end.
-    pub fn get(&self, i: usize) -> Option<T> {
-        (i < self.len).then(|| view_member::<T>(self.data, self.start, i))
-    }
-
-    /// The elements in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = T> + 'a {
-        let (data, start) = (self.data, self.start);
-        (0..self.len).map(move |i| view_member::<T>(data, start, i))
-    }
-}
-
-impl<'a, T: Decode<'a>> Decode<'a> for ArrayRef<'a, T> {
-    const DYNAMIC: bool = true;
-    fn validate(data: &'a [u8], pos: usize) -> Result<()> {
-        let len = checked_small(data, pos)?;
-        let slots = len
-            .checked_mul(32)
-            .ok_or(err(DecodeErrorKind::OutOfBounds, pos))?;
-        let start = checked_span(data, pos, 32, slots, pos)?;
-        for i in 0..len {
-            validate_member::<T>(data, start, i)?;
-        }
-        Ok(())
-    }
-    fn view(data: &'a [u8], pos: usize) -> Self {
-        ArrayRef {
-            data,
-            start: pos + 32,
-            len: small(word(data, pos)),
-            _marker: core::marker::PhantomData,
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Structs
-// ---------------------------------------------------------------------------------------------
-
-/// Declares a view over a struct with `N` head slots and its accessors.
-macro_rules! struct_view {
-    (
-        $(#[$meta:meta])*
-        $name:ident {
-            $( $(#[$fmeta:meta])* $slot:literal => $field:ident : $ty:ty ),* $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug)]
-        pub struct $name<'a> {
-            data: &'a [u8],
-            base: usize,
-        }
-
-        impl<'a> $name<'a> {
-            $(
-                $(#[$fmeta])*
-                pub fn $field(&self) -> $ty {
-                    view_member::<$ty>(self.data, self.base, $slot)
-                }
-            )*
-
-            /// The position of the struct's head in the data.
-            pub fn position(&self) -> usize {
-                self.base
-            }
-        }
-
-        impl<'a> Decode<'a> for $name<'a> {
-            const DYNAMIC: bool = true;
-            fn validate(data: &'a [u8], pos: usize) -> Result<()> {
-                $( validate_member::<$ty>(data, pos, $slot)?; )*
-                Self::validate_extra(data, pos)
-            }
-            fn view(data: &'a [u8], base: usize) -> Self {
-                $name { data, base }
-            }
-        }
-    };
-}
-
-struct_view! {
-    /// A `Channel.Participant`.
-    ParticipantRef {
-        /// `ethAddress`.
-        0 => eth_address: Address,
-        /// `ccAddress`.
-        1 => cc_address: BytesRef<'a>,
-    }
-}
-
-struct_view! {
-    /// A `Channel.Params`.
-    ParamsRef {
-        /// `challengeDuration`.
-        0 => challenge_duration: U256,
-        /// `nonce`.
-        1 => nonce: U256,
-        /// `participants`.
-        2 => participants: ArrayRef<'a, ParticipantRef<'a>>,
-        /// `app`.
-        3 => app: Address,
-        /// `ledgerChannel`.
-        4 => ledger_channel: bool,
-        /// `virtualChannel`.
-        5 => virtual_channel: bool,
-    }
-}
-
-struct_view! {
-    /// A `Channel.Asset`.
-    AssetRef {
-        /// `chainID`.
-        0 => chain_id: U256,
-        /// `ethHolder`.
-        1 => eth_holder: Address,
-        /// `ccHolder`.
-        2 => cc_holder: BytesRef<'a>,
-    }
-}
-
-struct_view! {
-    /// A `Channel.SubAlloc`.
-    SubAllocRef {
-        /// `ID`.
-        0 => id: B256,
-        /// `balances`, one per asset.
-        1 => balances: ArrayRef<'a, U256>,
-        /// `indexMap`, one per sub-channel participant.
-        2 => index_map: ArrayRef<'a, u16>,
-    }
-}
-
-struct_view! {
-    /// A `Channel.Allocation`.
-    AllocationRef {
-        /// `assets`.
-        0 => assets: ArrayRef<'a, AssetRef<'a>>,
-        /// `backends`.
-        1 => backends: ArrayRef<'a, U256>,
-        /// `balances[asset][participant]`.
-        2 => balances: ArrayRef<'a, ArrayRef<'a, U256>>,
-        /// `locked`.
-        3 => locked: ArrayRef<'a, SubAllocRef<'a>>,
-    }
-}
-
-struct_view! {
-    /// A `Channel.State`.
-    StateRef {
-        /// `channelID`.
-        0 => channel_id: B256,
-        /// `version`.
-        1 => version: u64,
-        /// `outcome`.
-        2 => outcome: AllocationRef<'a>,
-        /// `appData`.
-        3 => app_data: BytesRef<'a>,
-        /// `isFinal`.
-        4 => is_final: bool,
-    }
-}
-
-struct_view! {
-    /// A `Channel.SignedState`.
-    SignedStateRef {
-        /// `params`.
-        0 => params: ParamsRef<'a>,
-        /// `state`.
-        1 => state: StateRef<'a>,
-        /// `sigs`, one per participant.
-        2 => sigs: ArrayRef<'a, BytesRef<'a>>,
-    }
-}
-
-struct_view! {
-    /// A `WithdrawalAuth`.
-    WithdrawalAuthRef {
-        /// `channelID`.
-        0 => channel_id: B256,
-        /// `participant`.
-        1 => participant: ParticipantRef<'a>,
-        /// `receiver`.
-        2 => receiver: Address,
-        /// `amount`.
-        3 => amount: U256,
-    }
-}
-
-/// Structs whose encoding is hashed also check that the encoding, padding included, lies inside
-/// the data; the others have nothing more to check.
-trait ValidateExtra {
-    fn validate_extra(data: &[u8], pos: usize) -> Result<()>;
-}
-
-macro_rules! nothing_extra {
-    ($($name:ident),*) => {
-        $(impl ValidateExtra for $name<'_> {
-            fn validate_extra(_: &[u8], _: usize) -> Result<()> {
-                Ok(())
-            }
-        })*
-    };
-}
-nothing_extra!(
-    ParticipantRef,
-    AssetRef,
-    SubAllocRef,
-    AllocationRef,
-    SignedStateRef
-);
-
-/// A struct whose `abi.encode` is hashed: participants sign states and withdrawal
-/// authorizations, and a channel's ID is the hash of its params.
-pub trait Encoded<'a> {
-    /// The struct's encoding where it lies in the data: `abi.encode(value)` without its leading
-    /// `0x20` word, for canonically encoded data (see the module documentation).
-    fn encoding(&self) -> &'a [u8];
-}
-
-/// The end, relative to `base`, of the encoding of a struct whose last dynamic member is the
-/// `bytes` value at `bytes_pos`.
-fn encoding_end(data: &[u8], base: usize, bytes_pos: usize) -> Result<usize> {
-    let len = checked_small(data, bytes_pos)?;
-    let end = bytes_pos
-        .checked_add(32 + ceil32(len))
-        .filter(|&end| end <= data.len())
-        .ok_or(err(DecodeErrorKind::OutOfBounds, bytes_pos))?;
-    // The member lies after the head it is reached from, so `end > base`.
-    Ok(end - base)
-}
-
-impl ParamsRef<'_> {
-    /// The position of the `bytes` value that ends the encoding: the last participant's
-    /// `ccAddress`, or `None` without participants (the encoding then ends after the array's
-    /// length word).
-    fn last_bytes(data: &[u8], base: usize) -> Option<usize> {
-        let parts = ArrayRef::<ParticipantRef>::view(data, base + small(word(data, base + 64)));
-        let last = parts.get(parts.len().checked_sub(1)?)?;
-        Some(last.base + small(word(data, last.base + 32)))
-    }
-}
-
-impl ValidateExtra for ParamsRef<'_> {
-    fn validate_extra(data: &[u8], pos: usize) -> Result<()> {
-        match Self::last_bytes(data, pos) {
-            Some(bytes) => encoding_end(data, pos, bytes).map(|_| ()),
-            None => Ok(()),
-        }
-    }
-}
-
-impl<'a> Encoded<'a> for ParamsRef<'a> {
-    fn encoding(&self) -> &'a [u8] {
-        let end = match Self::last_bytes(self.data, self.base) {
-            Some(bytes) => BytesRef::padded_end(self.data, bytes),
-            None => self.base + small(word(self.data, self.base + 64)) + 32,
-        };
-        &self.data[self.base..end]
-    }
-}
-
-impl ValidateExtra for StateRef<'_> {
-    fn validate_extra(data: &[u8], pos: usize) -> Result<()> {
-        let bytes = pos + small(word(data, pos + 96));
-        encoding_end(data, pos, bytes).map(|_| ())
-    }
-}
-
-impl<'a> Encoded<'a> for StateRef<'a> {
-    fn encoding(&self) -> &'a [u8] {
-        let bytes = self.base + small(word(self.data, self.base + 96));
-        &self.data[self.base..BytesRef::padded_end(self.data, bytes)]
-    }
-}
-
-impl<'a> WithdrawalAuthRef<'a> {
-    fn cc_pos(data: &[u8], base: usize) -> usize {
-        let part = base + small(word(data, base + 32));
-        part + small(word(data, part + 32))
-    }
-}
-
-impl ValidateExtra for WithdrawalAuthRef<'_> {
-    fn validate_extra(data: &[u8], pos: usize) -> Result<()> {
-        encoding_end(data, pos, Self::cc_pos(data, pos)).map(|_| ())
-    }
-}
-
-impl<'a> Encoded<'a> for WithdrawalAuthRef<'a> {
-    fn encoding(&self) -> &'a [u8] {
-        let cc = Self::cc_pos(self.data, self.base);
-        &self.data[self.base..BytesRef::padded_end(self.data, cc)]
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Function arguments
-// ---------------------------------------------------------------------------------------------
-
-/// The arguments of a call, after the 4-byte selector: head slots at 0, 32, ...
+/// The arguments of a call, after its 4-byte selector.
 #[derive(Clone, Copy, Debug)]
 pub struct Args<'a> {
     data: &'a [u8],
@@ -645,117 +232,595 @@ impl<'a> Args<'a> {
         Args { data }
     }
 
-    /// Validates and views argument `i` (0-based) as a `T`.
+    /// The data.
+    pub fn data(&self) -> &'a [u8] {
+        self.data
+    }
+
+    /// Dynamic argument `i` (0-based) as a `T`: its offset (below 2^32), then the view there.
     ///
     /// # Errors
-    /// The first rule of this module that the argument breaks.
-    pub fn get<T: Decode<'a>>(&self, i: usize) -> Result<T> {
-        let pos = member_pos::<T>(self.data, 0, i)?;
-        T::decode(self.data, pos)
+    /// The rule the data breaks.
+    pub fn get<T: View<'a>>(&self, i: u64) -> Result<T> {
+        T::at(self.data, member(self.data, 0, i)?)
+    }
+
+    /// Static argument `i` (a `uint256` or `bytes32` word).
+    ///
+    /// # Errors
+    /// If the word lies past the end.
+    pub fn word(&self, i: u64) -> Result<U256> {
+        u256_at(self.data, 0, i)
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Owned copies
-// ---------------------------------------------------------------------------------------------
+/// An array whose length and element slots were checked.
+#[derive(Clone, Copy, Debug)]
+pub struct ArrayRef<'a, T> {
+    data: &'a [u8],
+    start: u64,
+    len: u64,
+    _marker: PhantomData<T>,
+}
 
-mod owned {
-    use super::*;
-    use crate::sol::{Channel, WithdrawalAuth};
-    use alloc::vec::Vec;
-    use alloy_primitives::Bytes;
+impl<'a, T> View<'a> for ArrayRef<'a, T>
+where
+    T: Copy,
+{
+    fn at(data: &'a [u8], p: u64) -> Result<Self> {
+        let len = small(word(data, p)?, p)?;
+        let start = p + 32;
+        if !inside(data, start + 32 * len) {
+            return Err(err(DecodeErrorKind::OutOfBounds, p));
+        }
+        Ok(ArrayRef {
+            data,
+            start,
+            len,
+            _marker: PhantomData,
+        })
+    }
+}
 
-    fn bytes(b: BytesRef<'_>) -> Bytes {
-        Bytes::copy_from_slice(b.as_slice())
+impl<'a, T> ArrayRef<'a, T> {
+    /// The number of elements.
+    pub fn len(&self) -> usize {
+        // Below 2^32 by the array's check.
+        self.len as usize
     }
 
-    fn values<'a, T: Decode<'a>>(a: ArrayRef<'a, T>) -> Vec<T> {
-        a.iter().collect()
+    /// Whether the array is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
     }
 
-    impl From<ParticipantRef<'_>> for Channel::Participant {
-        fn from(p: ParticipantRef<'_>) -> Self {
-            Channel::Participant {
-                ethAddress: p.eth_address(),
-                ccAddress: bytes(p.cc_address()),
-            }
+    /// The position of element 0's slot.
+    pub fn start(&self) -> u64 {
+        self.start
+    }
+
+    fn slot(&self, i: usize) -> u64 {
+        debug_assert!((i as u64) < self.len);
+        self.start + 32 * i as u64
+    }
+}
+
+impl<'a> ArrayRef<'a, U256> {
+    /// Element `i` (below the length): its slot lies inside, so this cannot fail.
+    pub fn word(&self, i: usize) -> U256 {
+        U256::from_be_bytes(*word_in(self.data, self.slot(i)))
+    }
+
+    /// The elements, in order.
+    pub fn words(&self) -> impl ExactSizeIterator<Item = U256> + 'a {
+        let me = *self;
+        (0..self.len()).map(move |i| me.word(i))
+    }
+}
+
+impl<'a> ArrayRef<'a, u16> {
+    /// Element `i` (below the length), which must have no bits set above bit 15.
+    ///
+    /// # Errors
+    /// [`DecodeErrorKind::DirtyUint16`].
+    pub fn get(&self, i: usize) -> Result<u16> {
+        let p = self.slot(i);
+        let w = word_in(self.data, p);
+        if zero_prefix(w, 30) {
+            Ok(u16::from_be_bytes([w[30], w[31]]))
+        } else {
+            Err(err(DecodeErrorKind::DirtyUint16, p))
         }
     }
+}
 
-    impl From<ParamsRef<'_>> for Channel::Params {
-        fn from(p: ParamsRef<'_>) -> Self {
-            Channel::Params {
-                challengeDuration: p.challenge_duration(),
-                nonce: p.nonce(),
-                participants: p.participants().iter().map(Into::into).collect(),
-                app: p.app(),
-                ledgerChannel: p.ledger_channel(),
-                virtualChannel: p.virtual_channel(),
-            }
+/// Marks the views that are array elements reached through an offset.
+pub trait Dynamic<'a>: View<'a> {}
+
+impl<'a, T: Dynamic<'a>> ArrayRef<'a, T> {
+    /// Element `i` (below the length): its offset, then the view there.
+    ///
+    /// # Errors
+    /// The rule the offset or the element's own check breaks.
+    pub fn get(&self, i: usize) -> Result<T> {
+        T::at(self.data, member(self.data, self.start, i as u64)?)
+    }
+}
+
+impl<'a, T: Copy> Dynamic<'a> for ArrayRef<'a, T> {}
+
+/// A `bytes` value whose length and content were checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BytesRef<'a> {
+    content: &'a [u8],
+    start: u64,
+}
+
+impl<'a> View<'a> for BytesRef<'a> {
+    fn at(data: &'a [u8], p: u64) -> Result<Self> {
+        let len = small(word(data, p)?, p)?;
+        let start = p + 32;
+        if !inside(data, start + len) {
+            return Err(err(DecodeErrorKind::OutOfBounds, p));
         }
+        // Both ends were just checked against the data's length.
+        Ok(BytesRef {
+            content: &data[start as usize..(start + len) as usize],
+            start,
+        })
+    }
+}
+
+impl<'a> Dynamic<'a> for BytesRef<'a> {}
+
+impl<'a> BytesRef<'a> {
+    /// The content.
+    pub fn as_slice(&self) -> &'a [u8] {
+        self.content
     }
 
-    impl From<AssetRef<'_>> for Channel::Asset {
-        fn from(a: AssetRef<'_>) -> Self {
-            Channel::Asset {
-                chainID: a.chain_id(),
-                ethHolder: a.eth_holder(),
-                ccHolder: bytes(a.cc_holder()),
-            }
-        }
+    /// The content's length.
+    pub fn len(&self) -> usize {
+        self.content.len()
     }
 
-    impl From<SubAllocRef<'_>> for Channel::SubAlloc {
-        fn from(s: SubAllocRef<'_>) -> Self {
-            Channel::SubAlloc {
-                ID: s.id(),
-                balances: values(s.balances()),
-                indexMap: values(s.index_map()),
-            }
-        }
+    /// Whether the content is empty.
+    pub fn is_empty(&self) -> bool {
+        self.content.is_empty()
     }
 
-    impl From<AllocationRef<'_>> for Channel::Allocation {
-        fn from(a: AllocationRef<'_>) -> Self {
-            Channel::Allocation {
-                assets: a.assets().iter().map(Into::into).collect(),
-                backends: values(a.backends()),
-                balances: a.balances().iter().map(values).collect(),
-                locked: a.locked().iter().map(Into::into).collect(),
+    /// The position of the content.
+    pub fn start(&self) -> u64 {
+        self.start
+    }
+}
+
+/// Declares a struct view: a position, checked by nothing until a field is read.
+macro_rules! struct_view {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug)]
+        pub struct $name<'a> {
+            data: &'a [u8],
+            pos: u64,
+        }
+
+        impl<'a> View<'a> for $name<'a> {
+            fn at(data: &'a [u8], pos: u64) -> Result<Self> {
+                Ok($name { data, pos })
             }
         }
+
+        impl<'a> Dynamic<'a> for $name<'a> {}
+
+        impl<'a> $name<'a> {
+            /// The position of the struct's head.
+            pub fn position(&self) -> u64 {
+                self.pos
+            }
+
+            /// The data the view reads.
+            pub fn data(&self) -> &'a [u8] {
+                self.data
+            }
+        }
+    };
+}
+
+struct_view!(
+    /// A `Channel.Params`: challengeDuration, nonce, participants, app, ledgerChannel,
+    /// virtualChannel.
+    ParamsRef
+);
+struct_view!(
+    /// A `Channel.Participant`: ethAddress, ccAddress.
+    ParticipantRef
+);
+struct_view!(
+    /// A `Channel.State`: channelID, version, outcome, appData, isFinal.
+    StateRef
+);
+struct_view!(
+    /// A `Channel.Allocation`: assets, backends, balances, locked.
+    AllocationRef
+);
+struct_view!(
+    /// A `Channel.Asset`: chainID, ethHolder, ccHolder.
+    AssetRef
+);
+struct_view!(
+    /// A `Channel.SubAlloc`: ID, balances, indexMap.
+    SubAllocRef
+);
+struct_view!(
+    /// A `Channel.SignedState`: params, state, sigs.
+    SignedStateRef
+);
+struct_view!(
+    /// A `WithdrawalAuth`: channelID, participant, receiver, amount.
+    WithdrawalAuthRef
+);
+
+impl<'a> ParamsRef<'a> {
+    /// `challengeDuration`.
+    ///
+    /// # Errors
+    /// If the word lies past the end.
+    pub fn challenge_duration(&self) -> Result<U256> {
+        u256_at(self.data, self.pos, 0)
     }
 
-    impl From<StateRef<'_>> for Channel::State {
-        fn from(s: StateRef<'_>) -> Self {
-            Channel::State {
-                channelID: s.channel_id(),
-                version: s.version(),
-                outcome: s.outcome().into(),
-                appData: bytes(s.app_data()),
-                isFinal: s.is_final(),
-            }
-        }
+    /// `nonce`.
+    ///
+    /// # Errors
+    /// If the word lies past the end.
+    pub fn nonce(&self) -> Result<U256> {
+        u256_at(self.data, self.pos, 1)
     }
 
-    impl From<SignedStateRef<'_>> for Channel::SignedState {
-        fn from(s: SignedStateRef<'_>) -> Self {
-            Channel::SignedState {
-                params: s.params().into(),
-                state: s.state().into(),
-                sigs: s.sigs().iter().map(bytes).collect(),
-            }
-        }
+    /// `participants`.
+    ///
+    /// # Errors
+    /// The rule the offset or the array breaks.
+    pub fn participants(&self) -> Result<ArrayRef<'a, ParticipantRef<'a>>> {
+        ArrayRef::at(self.data, member(self.data, self.pos, 2)?)
     }
 
-    impl From<WithdrawalAuthRef<'_>> for WithdrawalAuth {
-        fn from(a: WithdrawalAuthRef<'_>) -> Self {
-            WithdrawalAuth {
-                channelID: a.channel_id(),
-                participant: a.participant().into(),
-                receiver: a.receiver(),
-                amount: a.amount(),
+    /// `app`.
+    ///
+    /// # Errors
+    /// If the word lies past the end or is not an address.
+    pub fn app(&self) -> Result<Address> {
+        address_at(self.data, self.pos, 3)
+    }
+
+    /// `ledgerChannel`.
+    ///
+    /// # Errors
+    /// If the word lies past the end or is not a bool.
+    pub fn ledger_channel(&self) -> Result<bool> {
+        bool_at(self.data, self.pos, 4)
+    }
+
+    /// `virtualChannel`.
+    ///
+    /// # Errors
+    /// If the word lies past the end or is not a bool.
+    pub fn virtual_channel(&self) -> Result<bool> {
+        bool_at(self.data, self.pos, 5)
+    }
+
+    /// Where the participants array starts and the params' encoding ends: after the last
+    /// participant's ccAddress and its padding, or after the array's length word.
+    ///
+    /// # Errors
+    /// The rule a read breaks.
+    pub fn participants_span(&self) -> Result<(u64, u64)> {
+        let begin = member(self.data, self.pos, 2)?;
+        let parts = ArrayRef::<ParticipantRef>::at(self.data, begin)?;
+        let end = match parts.len() {
+            0 => begin + 32,
+            n => {
+                let last = parts.get(n - 1)?;
+                encoding_end(self.data, member(self.data, last.pos, 1)?)?
             }
-        }
+        };
+        Ok((begin, end))
+    }
+
+    /// `keccak256(abi.encode(params))`: the channel ID.
+    ///
+    /// # Errors
+    /// The rule a read breaks.
+    pub fn id(&self) -> Result<B256> {
+        let (_, end) = self.participants_span()?;
+        Ok(hash_span(self.data, self.pos, end))
+    }
+
+    /// The params' encoding where it lies (see the module documentation).
+    ///
+    /// # Errors
+    /// The rule a read breaks.
+    pub fn encoding(&self) -> Result<&'a [u8]> {
+        let (_, end) = self.participants_span()?;
+        Ok(&self.data[self.pos as usize..end as usize])
+    }
+}
+
+impl<'a> ParticipantRef<'a> {
+    /// `ethAddress`.
+    ///
+    /// # Errors
+    /// If the word lies past the end or is not an address.
+    pub fn eth_address(&self) -> Result<Address> {
+        address_at(self.data, self.pos, 0)
+    }
+
+    /// `ccAddress`.
+    ///
+    /// # Errors
+    /// The rule the offset or the bytes break.
+    pub fn cc_address(&self) -> Result<BytesRef<'a>> {
+        BytesRef::at(self.data, member(self.data, self.pos, 1)?)
+    }
+}
+
+impl<'a> StateRef<'a> {
+    /// `channelID`.
+    ///
+    /// # Errors
+    /// If the word lies past the end.
+    pub fn channel_id(&self) -> Result<B256> {
+        b256_at(self.data, self.pos, 0)
+    }
+
+    /// `version`.
+    ///
+    /// # Errors
+    /// If the word lies past the end or is not a uint64.
+    pub fn version(&self) -> Result<u64> {
+        u64_at(self.data, self.pos, 1)
+    }
+
+    /// `outcome`.
+    ///
+    /// # Errors
+    /// The rule the offset breaks.
+    pub fn outcome(&self) -> Result<AllocationRef<'a>> {
+        AllocationRef::at(self.data, member(self.data, self.pos, 2)?)
+    }
+
+    /// `appData`.
+    ///
+    /// # Errors
+    /// The rule the offset or the bytes break.
+    pub fn app_data(&self) -> Result<BytesRef<'a>> {
+        BytesRef::at(self.data, member(self.data, self.pos, 3)?)
+    }
+
+    /// `isFinal`.
+    ///
+    /// # Errors
+    /// If the word lies past the end or is not a bool.
+    pub fn is_final(&self) -> Result<bool> {
+        bool_at(self.data, self.pos, 4)
+    }
+
+    /// Where the state's encoding ends: after its appData and padding.
+    ///
+    /// # Errors
+    /// The rule a read breaks.
+    pub fn end(&self) -> Result<u64> {
+        encoding_end(self.data, member(self.data, self.pos, 3)?)
+    }
+
+    /// `keccak256(abi.encode(state))`.
+    ///
+    /// # Errors
+    /// The rule a read breaks.
+    pub fn hash(&self) -> Result<B256> {
+        Ok(hash_span(self.data, self.pos, self.end()?))
+    }
+
+    /// The state's encoding where it lies (see the module documentation).
+    ///
+    /// # Errors
+    /// The rule a read breaks.
+    pub fn encoding(&self) -> Result<&'a [u8]> {
+        Ok(&self.data[self.pos as usize..self.end()? as usize])
+    }
+}
+
+impl<'a> AllocationRef<'a> {
+    /// `assets`.
+    ///
+    /// # Errors
+    /// The rule the offset or the array breaks.
+    pub fn assets(&self) -> Result<ArrayRef<'a, AssetRef<'a>>> {
+        ArrayRef::at(self.data, member(self.data, self.pos, 0)?)
+    }
+
+    /// `backends`.
+    ///
+    /// # Errors
+    /// The rule the offset or the array breaks.
+    pub fn backends(&self) -> Result<ArrayRef<'a, U256>> {
+        ArrayRef::at(self.data, member(self.data, self.pos, 1)?)
+    }
+
+    /// `balances`, one row per asset.
+    ///
+    /// # Errors
+    /// The rule the offset or the array breaks.
+    pub fn balances(&self) -> Result<ArrayRef<'a, ArrayRef<'a, U256>>> {
+        ArrayRef::at(self.data, member(self.data, self.pos, 2)?)
+    }
+
+    /// `locked`.
+    ///
+    /// # Errors
+    /// The rule the offset or the array breaks.
+    pub fn locked(&self) -> Result<ArrayRef<'a, SubAllocRef<'a>>> {
+        ArrayRef::at(self.data, member(self.data, self.pos, 3)?)
+    }
+}
+
+impl<'a> AssetRef<'a> {
+    /// `chainID`.
+    ///
+    /// # Errors
+    /// If the word lies past the end.
+    pub fn chain_id(&self) -> Result<U256> {
+        u256_at(self.data, self.pos, 0)
+    }
+
+    /// `ethHolder`.
+    ///
+    /// # Errors
+    /// If the word lies past the end or is not an address.
+    pub fn eth_holder(&self) -> Result<Address> {
+        address_at(self.data, self.pos, 1)
+    }
+
+    /// `ccHolder`.
+    ///
+    /// # Errors
+    /// The rule the offset or the bytes break.
+    pub fn cc_holder(&self) -> Result<BytesRef<'a>> {
+        BytesRef::at(self.data, member(self.data, self.pos, 2)?)
+    }
+}
+
+impl<'a> SubAllocRef<'a> {
+    /// `ID`.
+    ///
+    /// # Errors
+    /// If the word lies past the end.
+    pub fn id(&self) -> Result<B256> {
+        b256_at(self.data, self.pos, 0)
+    }
+
+    /// `balances`, one per asset.
+    ///
+    /// # Errors
+    /// The rule the offset or the array breaks.
+    pub fn balances(&self) -> Result<ArrayRef<'a, U256>> {
+        ArrayRef::at(self.data, member(self.data, self.pos, 1)?)
+    }
+
+    /// `indexMap`, one per sub-channel participant.
+    ///
+    /// # Errors
+    /// The rule the offset or the array breaks.
+    pub fn index_map(&self) -> Result<ArrayRef<'a, u16>> {
+        ArrayRef::at(self.data, member(self.data, self.pos, 2)?)
+    }
+}
+
+impl<'a> SignedStateRef<'a> {
+    /// `params`.
+    ///
+    /// # Errors
+    /// The rule the offset breaks.
+    pub fn params(&self) -> Result<ParamsRef<'a>> {
+        ParamsRef::at(self.data, member(self.data, self.pos, 0)?)
+    }
+
+    /// `state`.
+    ///
+    /// # Errors
+    /// The rule the offset breaks.
+    pub fn state(&self) -> Result<StateRef<'a>> {
+        StateRef::at(self.data, member(self.data, self.pos, 1)?)
+    }
+
+    /// `sigs`.
+    ///
+    /// # Errors
+    /// The rule the offset or the array breaks.
+    pub fn sigs(&self) -> Result<ArrayRef<'a, BytesRef<'a>>> {
+        ArrayRef::at(self.data, member(self.data, self.pos, 2)?)
+    }
+}
+
+/// The fields of a withdrawal authorization and its hash, read in one go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DecodedAuth {
+    /// `channelID`.
+    pub channel_id: B256,
+    /// `participant.ethAddress`.
+    pub participant: Address,
+    /// `keccak256(abi.encode(auth))`.
+    pub hash: B256,
+    /// `amount`.
+    pub amount: U256,
+    /// `receiver`.
+    pub receiver: Address,
+}
+
+impl<'a> WithdrawalAuthRef<'a> {
+    /// `channelID`.
+    ///
+    /// # Errors
+    /// If the word lies past the end.
+    pub fn channel_id(&self) -> Result<B256> {
+        b256_at(self.data, self.pos, 0)
+    }
+
+    /// `participant`.
+    ///
+    /// # Errors
+    /// The rule the offset breaks.
+    pub fn participant(&self) -> Result<ParticipantRef<'a>> {
+        ParticipantRef::at(self.data, member(self.data, self.pos, 1)?)
+    }
+
+    /// `receiver`.
+    ///
+    /// # Errors
+    /// If the word lies past the end or is not an address.
+    pub fn receiver(&self) -> Result<Address> {
+        address_at(self.data, self.pos, 2)
+    }
+
+    /// `amount`.
+    ///
+    /// # Errors
+    /// If the word lies past the end.
+    pub fn amount(&self) -> Result<U256> {
+        u256_at(self.data, self.pos, 3)
+    }
+
+    /// Where the encoding ends: after the participant's ccAddress and its padding.
+    ///
+    /// # Errors
+    /// The rule a read breaks.
+    pub fn end(&self) -> Result<u64> {
+        let part = member(self.data, self.pos, 1)?;
+        encoding_end(self.data, member(self.data, part, 1)?)
+    }
+
+    /// `keccak256(abi.encode(auth))`.
+    ///
+    /// # Errors
+    /// The rule a read breaks.
+    pub fn hash(&self) -> Result<B256> {
+        Ok(hash_span(self.data, self.pos, self.end()?))
+    }
+
+    /// Every field and the hash, in the order `Calldata.decode(WithdrawalAuthRef)` reads them:
+    /// channelID, the participant's address, the hash (the participant's ccAddress), amount,
+    /// receiver.
+    ///
+    /// # Errors
+    /// The rule a read breaks.
+    pub fn decode(&self) -> Result<DecodedAuth> {
+        Ok(DecodedAuth {
+            channel_id: self.channel_id()?,
+            participant: self.participant()?.eth_address()?,
+            hash: self.hash()?,
+            amount: self.amount()?,
+            receiver: self.receiver()?,
+        })
     }
 }

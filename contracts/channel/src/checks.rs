@@ -1,243 +1,22 @@
 //! The allocation and signature checks that the contracts and the verifier share.
 //!
-//! The checks run on calldata views and on owned values alike, through the `*Access` traits.
-//! Their order, and which error each raises, is the order of v1 (SPEC sections 3 and 8), so
-//! that every implementation reverts with the same error for the same input.
+//! The checks read through the calldata views, in the order and with the errors of the
+//! Solidity mirror (contracts/solidity/Adjudicator.sol, Sig.sol), so every implementation
+//! reverts with the same error for the same input. Off-chain tools run them on the ABI
+//! encoding of owned values, which makes their predictions the contracts' by construction.
 
-use crate::calldata::{AllocationRef, AssetRef, SubAllocRef};
+use crate::calldata::{AllocationRef, ArrayRef, AssetRef, BytesRef, ParticipantRef, SubAllocRef};
 use crate::error::{Error, Result};
 use crate::sig::{SigError, Signature};
-use crate::sol::Channel;
 use alloc::vec::Vec;
 use alloy_primitives::{Address, B256, U256};
-
-// ---------------------------------------------------------------------------------------------
-// Access traits
-// ---------------------------------------------------------------------------------------------
-
-/// Read access to a `Channel.Asset`.
-pub trait AssetAccess {
-    /// `chainID`.
-    fn chain_id(&self) -> U256;
-    /// `ethHolder`.
-    fn eth_holder(&self) -> Address;
-    /// `ccHolder`.
-    fn cc_holder(&self) -> &[u8];
-}
-
-/// Read access to a `Channel.SubAlloc`.
-pub trait SubAllocAccess {
-    /// `ID`.
-    fn id(&self) -> B256;
-    /// `balances.length`.
-    fn balance_count(&self) -> usize;
-    /// `balances[i]`; `i` must be below [`SubAllocAccess::balance_count`].
-    fn balance(&self, i: usize) -> U256;
-    /// `indexMap.length`.
-    fn index_count(&self) -> usize;
-    /// `indexMap[i]`; `i` must be below [`SubAllocAccess::index_count`].
-    fn index(&self, i: usize) -> u16;
-}
-
-/// Read access to a `Channel.Allocation`. Indices must be in range.
-pub trait AllocationAccess {
-    /// The asset type.
-    type Asset<'s>: AssetAccess
-    where
-        Self: 's;
-    /// The sub-allocation type.
-    type SubAlloc<'s>: SubAllocAccess
-    where
-        Self: 's;
-    /// `assets.length`.
-    fn asset_count(&self) -> usize;
-    /// `assets[i]`.
-    fn asset(&self, i: usize) -> Self::Asset<'_>;
-    /// `balances.length`.
-    fn row_count(&self) -> usize;
-    /// `balances[a].length`.
-    fn row_len(&self, a: usize) -> usize;
-    /// `balances[a][p]`.
-    fn balance(&self, a: usize, p: usize) -> U256;
-    /// `locked.length`.
-    fn locked_count(&self) -> usize;
-    /// `locked[i]`.
-    fn locked(&self, i: usize) -> Self::SubAlloc<'_>;
-}
-
-impl AssetAccess for Channel::Asset {
-    fn chain_id(&self) -> U256 {
-        self.chainID
-    }
-    fn eth_holder(&self) -> Address {
-        self.ethHolder
-    }
-    fn cc_holder(&self) -> &[u8] {
-        &self.ccHolder
-    }
-}
-
-impl AssetAccess for AssetRef<'_> {
-    fn chain_id(&self) -> U256 {
-        AssetRef::chain_id(self)
-    }
-    fn eth_holder(&self) -> Address {
-        AssetRef::eth_holder(self)
-    }
-    fn cc_holder(&self) -> &[u8] {
-        AssetRef::cc_holder(self).as_slice()
-    }
-}
-
-impl SubAllocAccess for Channel::SubAlloc {
-    fn id(&self) -> B256 {
-        self.ID
-    }
-    fn balance_count(&self) -> usize {
-        self.balances.len()
-    }
-    fn balance(&self, i: usize) -> U256 {
-        self.balances[i]
-    }
-    fn index_count(&self) -> usize {
-        self.indexMap.len()
-    }
-    fn index(&self, i: usize) -> u16 {
-        self.indexMap[i]
-    }
-}
-
-impl SubAllocAccess for SubAllocRef<'_> {
-    fn id(&self) -> B256 {
-        SubAllocRef::id(self)
-    }
-    fn balance_count(&self) -> usize {
-        self.balances().len()
-    }
-    fn balance(&self, i: usize) -> U256 {
-        in_range(self.balances().get(i))
-    }
-    fn index_count(&self) -> usize {
-        self.index_map().len()
-    }
-    fn index(&self, i: usize) -> u16 {
-        in_range(self.index_map().get(i))
-    }
-}
-
-impl AllocationAccess for Channel::Allocation {
-    type Asset<'s> = &'s Channel::Asset;
-    type SubAlloc<'s> = &'s Channel::SubAlloc;
-    fn asset_count(&self) -> usize {
-        self.assets.len()
-    }
-    fn asset(&self, i: usize) -> &Channel::Asset {
-        &self.assets[i]
-    }
-    fn row_count(&self) -> usize {
-        self.balances.len()
-    }
-    fn row_len(&self, a: usize) -> usize {
-        self.balances[a].len()
-    }
-    fn balance(&self, a: usize, p: usize) -> U256 {
-        self.balances[a][p]
-    }
-    fn locked_count(&self) -> usize {
-        self.locked.len()
-    }
-    fn locked(&self, i: usize) -> &Channel::SubAlloc {
-        &self.locked[i]
-    }
-}
-
-impl<'a> AllocationAccess for AllocationRef<'a> {
-    type Asset<'s>
-        = AssetRef<'a>
-    where
-        Self: 's;
-    type SubAlloc<'s>
-        = SubAllocRef<'a>
-    where
-        Self: 's;
-    fn asset_count(&self) -> usize {
-        self.assets().len()
-    }
-    fn asset(&self, i: usize) -> AssetRef<'a> {
-        in_range(self.assets().get(i))
-    }
-    fn row_count(&self) -> usize {
-        self.balances().len()
-    }
-    fn row_len(&self, a: usize) -> usize {
-        in_range(self.balances().get(a)).len()
-    }
-    fn balance(&self, a: usize, p: usize) -> U256 {
-        in_range(in_range(self.balances().get(a)).get(p))
-    }
-    fn locked_count(&self) -> usize {
-        self.locked().len()
-    }
-    fn locked(&self, i: usize) -> SubAllocRef<'a> {
-        in_range(self.locked().get(i))
-    }
-}
-
-impl<T: AssetAccess> AssetAccess for &T {
-    fn chain_id(&self) -> U256 {
-        (**self).chain_id()
-    }
-    fn eth_holder(&self) -> Address {
-        (**self).eth_holder()
-    }
-    fn cc_holder(&self) -> &[u8] {
-        (**self).cc_holder()
-    }
-}
-
-impl<T: SubAllocAccess> SubAllocAccess for &T {
-    fn id(&self) -> B256 {
-        (**self).id()
-    }
-    fn balance_count(&self) -> usize {
-        (**self).balance_count()
-    }
-    fn balance(&self, i: usize) -> U256 {
-        (**self).balance(i)
-    }
-    fn index_count(&self) -> usize {
-        (**self).index_count()
-    }
-    fn index(&self, i: usize) -> u16 {
-        (**self).index(i)
-    }
-}
-
-/// Unwraps an element the caller indexed within range, as the traits require.
-fn in_range<T>(v: Option<T>) -> T {
-    v.expect("index in range, as the access traits require")
-}
 
 // ---------------------------------------------------------------------------------------------
 // Signatures
 // ---------------------------------------------------------------------------------------------
 
-/// Checks that a signed state carries one signature per participant.
-///
-/// # Errors
-/// [`Error::SignatureCount`].
-pub fn check_signature_count(participants: usize, sigs: usize) -> Result<()> {
-    if participants == sigs {
-        Ok(())
-    } else {
-        Err(Error::SignatureCount {
-            expected: participants,
-            actual: sigs,
-        })
-    }
-}
-
-/// Checks that `sig` is participant `index`'s (address `signer`) signature over `digest`.
+/// Checks that `sig` is participant `index`'s (address `signer`) signature over `digest`:
+/// its length, `s` and `v` (in that order), then the recovered address.
 ///
 /// `recover` is the platform's `ecrecover`: the precompile in a contract, libsecp256k1 off
 /// chain. It returns `None` where the precompile returns no address.
@@ -263,61 +42,65 @@ pub fn check_signature(
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Allocations
-// ---------------------------------------------------------------------------------------------
-
-/// Whether two assets are equal in chain ID, holder and cross-chain holder.
-pub fn asset_equal(a: &impl AssetAccess, b: &impl AssetAccess) -> bool {
-    a.chain_id() == b.chain_id()
-        && a.eth_holder() == b.eth_holder()
-        && a.cc_holder() == b.cc_holder()
-}
-
-/// Checks that two allocations hold the same assets in the same order.
+/// Checks that `sigs` holds one signature per participant of `parts` over `digest`, in
+/// participant order (`Sig.verifyAll`): the counts, then for each participant its address, its
+/// signature's bytes, and the signature.
 ///
 /// # Errors
-/// [`Error::AssetsMismatch`].
-pub fn check_assets_equal(a: &impl AllocationAccess, b: &impl AllocationAccess) -> Result<()> {
-    if a.asset_count() != b.asset_count() {
-        return Err(Error::AssetsMismatch);
+/// [`Error::SignatureCount`], [`Error::Decode`], or the first failing signature's error.
+pub fn verify_all(
+    digest: &B256,
+    parts: ArrayRef<'_, ParticipantRef<'_>>,
+    sigs: ArrayRef<'_, BytesRef<'_>>,
+    mut recover: impl FnMut(&B256, &Signature) -> Option<Address>,
+) -> Result<()> {
+    let n = parts.len();
+    if n != sigs.len() {
+        return Err(Error::SignatureCount {
+            expected: n,
+            actual: sigs.len(),
+        });
     }
-    for i in 0..a.asset_count() {
-        if !asset_equal(&a.asset(i), &b.asset(i)) {
-            return Err(Error::AssetsMismatch);
-        }
+    for i in 0..n {
+        let signer = parts.get(i)?.eth_address()?;
+        let sig = sigs.get(i)?;
+        check_signature(i, digest, sig.as_slice(), signer, &mut recover)?;
     }
     Ok(())
 }
 
-/// The sum of row `a` of an allocation's balances.
+// ---------------------------------------------------------------------------------------------
+// Allocations
+// ---------------------------------------------------------------------------------------------
+
+/// The sum of a row of balances.
 ///
 /// # Errors
 /// [`Error::BalanceOverflow`].
-pub fn row_sum(alloc: &impl AllocationAccess, a: usize) -> Result<U256> {
-    (0..alloc.row_len(a)).try_fold(U256::ZERO, |sum, p| {
-        sum.checked_add(alloc.balance(a, p))
-            .ok_or(Error::BalanceOverflow)
+pub fn row_sum(row: ArrayRef<'_, U256>) -> Result<U256> {
+    row.words().try_fold(U256::ZERO, |sum, v| {
+        sum.checked_add(v).ok_or(Error::BalanceOverflow)
     })
 }
 
-/// The per-asset totals of an allocation's balances (one per row), not counting locked funds.
+/// The sum of each row of `balances` (one per asset), not counting locked funds.
 ///
 /// # Errors
-/// [`Error::BalanceOverflow`].
-pub fn totals(alloc: &impl AllocationAccess) -> Result<Vec<U256>> {
-    (0..alloc.row_count()).map(|a| row_sum(alloc, a)).collect()
+/// [`Error::Decode`] for a malformed row, [`Error::BalanceOverflow`].
+pub fn row_sums(rows: ArrayRef<'_, ArrayRef<'_, U256>>) -> Result<Vec<U256>> {
+    (0..rows.len()).map(|a| row_sum(rows.get(a)?)).collect()
 }
 
-/// Adds `b` into `a` element by element (`a` and `b` of equal length).
+/// Adds `add` into `totals` element by element; `add` may be longer (its extra entries are
+/// ignored, as v1 does), not shorter.
 ///
 /// # Errors
-/// [`Error::SubAllocMismatch`] if the lengths differ, [`Error::BalanceOverflow`].
-pub fn add_totals(a: &mut [U256], b: &[U256]) -> Result<()> {
-    if a.len() != b.len() {
-        return Err(Error::SubAllocMismatch);
+/// [`Error::BalancesLengthMismatch`] if `add` is shorter, [`Error::BalanceOverflow`].
+pub fn add_totals(totals: &mut [U256], add: &[U256]) -> Result<()> {
+    if add.len() < totals.len() {
+        return Err(Error::BalancesLengthMismatch);
     }
-    for (x, y) in a.iter_mut().zip(b) {
+    for (x, y) in totals.iter_mut().zip(add) {
         *x = x.checked_add(*y).ok_or(Error::BalanceOverflow)?;
     }
     Ok(())
@@ -328,9 +111,9 @@ pub fn add_totals(a: &mut [U256], b: &[U256]) -> Result<()> {
 ///
 /// # Errors
 /// [`Error::SubAllocMismatch`].
-pub fn check_sub_alloc(sub: &impl SubAllocAccess, totals: &[U256]) -> Result<()> {
-    let equal = sub.balance_count() == totals.len()
-        && totals.iter().enumerate().all(|(i, t)| sub.balance(i) == *t);
+pub fn check_equal_totals(locked: ArrayRef<'_, U256>, totals: &[U256]) -> Result<()> {
+    let equal = locked.len() == totals.len()
+        && totals.iter().enumerate().all(|(i, t)| locked.word(i) == *t);
     if equal {
         Ok(())
     } else {
@@ -338,83 +121,148 @@ pub fn check_sub_alloc(sub: &impl SubAllocAccess, totals: &[U256]) -> Result<()>
     }
 }
 
-/// Whether two sub-allocations are equal in ID, balances and index map.
-pub fn sub_alloc_equal(a: &impl SubAllocAccess, b: &impl SubAllocAccess) -> bool {
-    a.id() == b.id()
-        && a.balance_count() == b.balance_count()
-        && (0..a.balance_count()).all(|i| a.balance(i) == b.balance(i))
-        && a.index_count() == b.index_count()
-        && (0..a.index_count()).all(|i| a.index(i) == b.index(i))
+/// Whether two assets are equal: their chain IDs, then their holders, then their cross-chain
+/// holders, stopping at the first difference.
+///
+/// # Errors
+/// [`Error::Decode`].
+pub fn asset_equal(a: AssetRef<'_>, b: AssetRef<'_>) -> Result<bool> {
+    if a.chain_id()? != b.chain_id()? {
+        return Ok(false);
+    }
+    if a.eth_holder()? != b.eth_holder()? {
+        return Ok(false);
+    }
+    Ok(a.cc_holder()?.as_slice() == b.cc_holder()?.as_slice())
 }
 
-/// Checks the outcome of a force-execution step: the same assets and locked funds, one balance
-/// per participant, and every asset's total unchanged. Checks in v1's order: row counts, asset
-/// counts, locked funds, then per asset its equality, row lengths and sums.
+/// Checks that two asset arrays are equal.
+///
+/// # Errors
+/// [`Error::AssetsMismatch`], [`Error::Decode`].
+pub fn check_assets_equal(
+    a: ArrayRef<'_, AssetRef<'_>>,
+    b: ArrayRef<'_, AssetRef<'_>>,
+) -> Result<()> {
+    if a.len() != b.len() {
+        return Err(Error::AssetsMismatch);
+    }
+    for i in 0..a.len() {
+        if !asset_equal(a.get(i)?, b.get(i)?)? {
+            return Err(Error::AssetsMismatch);
+        }
+    }
+    Ok(())
+}
+
+/// Whether two sub-allocations are equal: IDs, then the balances arrays and their elements,
+/// then the index maps and theirs, stopping at the first difference.
+///
+/// # Errors
+/// [`Error::Decode`].
+pub fn sub_alloc_equal(a: SubAllocRef<'_>, b: SubAllocRef<'_>) -> Result<bool> {
+    if a.id()? != b.id()? {
+        return Ok(false);
+    }
+    let (ba, bb) = (a.balances()?, b.balances()?);
+    if ba.len() != bb.len() || (0..ba.len()).any(|i| ba.word(i) != bb.word(i)) {
+        return Ok(false);
+    }
+    let (ia, ib) = (a.index_map()?, b.index_map()?);
+    if ia.len() != ib.len() {
+        return Ok(false);
+    }
+    for i in 0..ia.len() {
+        if ia.get(i)? != ib.get(i)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Checks the outcome of a force-execution step (`_requireTransition`): the row counts, the
+/// asset counts, the locked funds, then per asset its equality, both row lengths (one balance
+/// per participant) and the sums.
 ///
 /// # Errors
 /// [`Error::BalancesLengthMismatch`], [`Error::AssetsMismatch`], [`Error::LockedMismatch`],
-/// [`Error::BalanceOverflow`] or [`Error::SumOfBalancesMismatch`].
+/// [`Error::BalanceOverflow`], [`Error::SumOfBalancesMismatch`] or [`Error::Decode`].
 pub fn check_transition(
-    old: &impl AllocationAccess,
-    new: &impl AllocationAccess,
+    old: AllocationRef<'_>,
+    new: AllocationRef<'_>,
     participants: usize,
 ) -> Result<()> {
-    if old.row_count() != new.row_count() {
+    let (old_rows, new_rows) = (old.balances()?, new.balances()?);
+    if old_rows.len() != new_rows.len() {
         return Err(Error::BalancesLengthMismatch);
     }
-    if old.asset_count() != new.asset_count() {
+    let (old_assets, new_assets) = (old.assets()?, new.assets()?);
+    if old_assets.len() != new_assets.len() {
         return Err(Error::AssetsMismatch);
     }
-    let locked_equal = old.locked_count() == new.locked_count()
-        && (0..old.locked_count()).all(|i| sub_alloc_equal(&old.locked(i), &new.locked(i)));
-    if !locked_equal {
+    let (old_locked, new_locked) = (old.locked()?, new.locked()?);
+    if old_locked.len() != new_locked.len() {
         return Err(Error::LockedMismatch);
     }
-    for a in 0..old.asset_count() {
-        if !asset_equal(&old.asset(a), &new.asset(a)) {
+    for i in 0..old_locked.len() {
+        if !sub_alloc_equal(old_locked.get(i)?, new_locked.get(i)?)? {
+            return Err(Error::LockedMismatch);
+        }
+    }
+    for a in 0..old_assets.len() {
+        if !asset_equal(old_assets.get(a)?, new_assets.get(a)?)? {
             return Err(Error::AssetsMismatch);
         }
-        // Rows beyond the balances array are missing rows: a length mismatch.
-        if a >= old.row_count() || old.row_len(a) != participants || new.row_len(a) != participants
-        {
+        if a >= old_rows.len() {
             return Err(Error::BalancesLengthMismatch);
         }
-        if row_sum(old, a)? != row_sum(new, a)? {
+        let old_row = old_rows.get(a)?;
+        if old_row.len() != participants {
+            return Err(Error::BalancesLengthMismatch);
+        }
+        let new_row = new_rows.get(a)?;
+        if new_row.len() != participants {
+            return Err(Error::BalancesLengthMismatch);
+        }
+        if row_sum(old_row)? != row_sum(new_row)? {
             return Err(Error::SumOfBalancesMismatch);
         }
     }
     Ok(())
 }
 
-/// Copies an allocation's balances, row by row.
-pub fn balances_of(alloc: &impl AllocationAccess) -> Vec<Vec<U256>> {
-    (0..alloc.row_count())
-        .map(|a| (0..alloc.row_len(a)).map(|p| alloc.balance(a, p)).collect())
+/// Copies a state's balances, row by row.
+///
+/// # Errors
+/// [`Error::Decode`] for a malformed row.
+pub fn balances_of(rows: ArrayRef<'_, ArrayRef<'_, U256>>) -> Result<Vec<Vec<U256>>> {
+    (0..rows.len())
+        .map(|a| Ok(rows.get(a)?.words().collect()))
         .collect()
 }
 
-/// Adds a concluded sub-channel's outcome into its parent's: for each of the parent's `assets`
-/// and each sub-channel participant `p`, `outcome[a][indexMap[p]] += sub[a][p]`.
+/// Adds a concluded sub-channel's outcome into its parent's (`_fold`): for each of the parent's
+/// `assets` and each sub-channel participant `p`, `outcome[a][indexMap[p]] += sub[a][p]`.
 ///
 /// # Errors
 /// [`Error::BalancesLengthMismatch`] if either outcome lacks a row or the sub-channel's row is
-/// shorter than the index map, [`Error::IndexMapOutOfRange`] if an index is not a column of the
-/// parent's row, [`Error::BalanceOverflow`].
+/// shorter than the index map, [`Error::Decode`] for a malformed index,
+/// [`Error::IndexMapOutOfRange`] if an index is not a column of the parent's row,
+/// [`Error::BalanceOverflow`].
 pub fn fold_sub_outcome(
     outcome: &mut [Vec<U256>],
     assets: usize,
-    sub: &impl SubAllocAccess,
-    sub_outcome: &[Vec<U256>],
+    index_map: ArrayRef<'_, u16>,
+    sub: &[Vec<U256>],
 ) -> Result<()> {
     for a in 0..assets {
-        let (Some(row), Some(sub_row)) = (outcome.get_mut(a), sub_outcome.get(a)) else {
+        let (Some(row), Some(sub_row)) = (outcome.get_mut(a), sub.get(a)) else {
             return Err(Error::BalancesLengthMismatch);
         };
-        for p in 0..sub.index_count() {
+        for p in 0..index_map.len() {
             let amount = *sub_row.get(p).ok_or(Error::BalancesLengthMismatch)?;
-            let cell = row
-                .get_mut(usize::from(sub.index(p)))
-                .ok_or(Error::IndexMapOutOfRange)?;
+            let col = usize::from(index_map.get(p)?);
+            let cell = row.get_mut(col).ok_or(Error::IndexMapOutOfRange)?;
             *cell = cell.checked_add(amount).ok_or(Error::BalanceOverflow)?;
         }
     }

@@ -113,6 +113,10 @@ pub enum Error {
     Reentrancy,
     /// `NotVirtualChannel`.
     NotVirtualChannel,
+    /// `TimeoutOverflow`.
+    TimeoutOverflow,
+    /// `NoContractCode`.
+    NoContractCode,
 }
 
 impl Error {
@@ -165,6 +169,8 @@ impl Error {
             Error::EthTransferFailed => sol::EthTransferFailed::SELECTOR,
             Error::Reentrancy => sol::Reentrancy::SELECTOR,
             Error::NotVirtualChannel => sol::NotVirtualChannel::SELECTOR,
+            Error::TimeoutOverflow => sol::TimeoutOverflow::SELECTOR,
+            Error::NoContractCode => sol::NoContractCode::SELECTOR,
         }
     }
 
@@ -244,6 +250,8 @@ impl fmt::Display for Error {
             Error::EthTransferFailed => f.write_str("the ETH transfer failed"),
             Error::Reentrancy => f.write_str("re-entered a guarded function"),
             Error::NotVirtualChannel => f.write_str("not a virtual channel"),
+            Error::TimeoutOverflow => f.write_str("a timeout does not fit in 64 bits"),
+            Error::NoContractCode => f.write_str("the app or asset holder has no code"),
         }
     }
 }

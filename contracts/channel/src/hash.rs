@@ -3,9 +3,7 @@
 //! On `wasm32` with alloy-primitives' `native-keccak` feature (enabled by the Stylus contracts),
 //! `keccak256` is the host's; elsewhere it is computed in Rust.
 
-use crate::calldata::Encoded;
 use crate::sol::{Channel, WithdrawalAuth};
-use alloc::vec::Vec;
 use alloy_primitives::{keccak256, Address, B256};
 use alloy_sol_types::SolValue;
 
@@ -41,16 +39,5 @@ pub fn eth_signed_digest(hash: B256) -> B256 {
     let mut buf = [0u8; 60];
     buf[..28].copy_from_slice(ETH_SIGNED_PREFIX);
     buf[28..].copy_from_slice(hash.as_slice());
-    keccak256(buf)
-}
-
-/// `keccak256(0x20 ‖ encoding)`: the hash of `abi.encode(x)` for a struct `x` with dynamic
-/// members, from the struct's encoding as it lies in calldata.
-pub fn hash_encoded<'a>(value: &impl Encoded<'a>) -> B256 {
-    let enc = value.encoding();
-    let mut buf = Vec::with_capacity(32 + enc.len());
-    buf.resize(32, 0);
-    buf[31] = 0x20;
-    buf.extend_from_slice(enc);
     keccak256(buf)
 }

@@ -10,9 +10,10 @@
 //! - [`hash`]: channel IDs, state hashes, funding IDs and the eth-signed digests that
 //!   participants sign;
 //! - [`sig`]: parsing of 65-byte `r ‖ s ‖ v` signatures with the v1 rules (v 27 or 28, low s);
-//! - [`calldata`]: zero-copy, allocation-free views over ABI-encoded arguments with strict
-//!   bounds checks, used by the contracts instead of generic decoding;
+//! - [`calldata`]: checked, in-place views over ABI-encoded arguments, used by the contracts
+//!   instead of generic decoding ([`owned`] copies them into the `sol!` types);
 //! - [`checks`]: the allocation and signature checks that the contracts and the verifier share;
+//! - [`dispute`]: dispute records and their transitions, as pure functions;
 //! - `native` (feature `native`): signing and recovery with libsecp256k1 for off-chain use.
 //!
 //! The crate is `no_std` + `alloc` and builds for `wasm32-unknown-unknown`.
@@ -25,11 +26,13 @@ extern crate std;
 
 pub mod calldata;
 pub mod checks;
+pub mod dispute;
 pub mod error;
 pub mod errors;
 pub mod hash;
 #[cfg(feature = "native")]
 pub mod native;
+pub mod owned;
 pub mod sig;
 pub mod sol;
 

@@ -91,7 +91,12 @@ pub fn verify_signed_state(signed: &crate::sol::Channel::SignedState) -> crate::
     if hash::channel_id(params) != signed.state.channelID {
         return Err(crate::Error::InvalidParams);
     }
-    checks::check_signature_count(params.participants.len(), signed.sigs.len())?;
+    if params.participants.len() != signed.sigs.len() {
+        return Err(crate::Error::SignatureCount {
+            expected: params.participants.len(),
+            actual: signed.sigs.len(),
+        });
+    }
     let state_hash = hash::hash_state(&signed.state);
     let digest = hash::eth_signed_digest(state_hash);
     for (i, (p, sig)) in params.participants.iter().zip(&signed.sigs).enumerate() {

@@ -3,12 +3,17 @@
 
 use alloy_sol_types::SolValue;
 use perun_channel::calldata::{
-    Args, ArrayRef, Decode, Encoded, ParamsRef, SignedStateRef, StateRef, WithdrawalAuthRef,
+    Args, ArrayRef, ParamsRef, SignedStateRef, StateRef, View, WithdrawalAuthRef,
 };
 use perun_channel::hash;
 use perun_channel::sol::{Channel, WithdrawalAuth};
 use perun_randomizer as rnd;
 use proptest::prelude::*;
+
+/// The view of `abi.encode(x)`: the struct starts after the leading `0x20` word.
+fn view<'a, T: View<'a>>(enc: &'a [u8]) -> T {
+    T::at(enc, 32).expect("struct views check nothing until read")
+}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
@@ -16,20 +21,20 @@ proptest! {
     #[test]
     fn params_round_trip_through_the_calldata_view(params in rnd::params(2..=8)) {
         let enc = params.abi_encode();
-        let view = ParamsRef::decode(&enc, 32).expect("canonical encoding decodes");
-        prop_assert_eq!(Channel::Params::from(view), params.clone());
-        prop_assert_eq!(view.encoding(), &enc[32..]);
-        prop_assert_eq!(hash::hash_encoded(&view), hash::channel_id(&params));
+        let v: ParamsRef = view(&enc);
+        prop_assert_eq!(Channel::Params::try_from(v).unwrap(), params.clone());
+        prop_assert_eq!(v.encoding().unwrap(), &enc[32..]);
+        prop_assert_eq!(v.id().unwrap(), hash::channel_id(&params));
         prop_assert_eq!(Channel::Params::abi_decode(&enc).unwrap(), params);
     }
 
     #[test]
     fn states_round_trip_through_the_calldata_view((_, state) in rnd::channel()) {
         let enc = state.abi_encode();
-        let view = StateRef::decode(&enc, 32).expect("canonical encoding decodes");
-        prop_assert_eq!(Channel::State::from(view), state.clone());
-        prop_assert_eq!(view.encoding(), &enc[32..]);
-        prop_assert_eq!(hash::hash_encoded(&view), hash::hash_state(&state));
+        let v: StateRef = view(&enc);
+        prop_assert_eq!(Channel::State::try_from(v).unwrap(), state.clone());
+        prop_assert_eq!(v.encoding().unwrap(), &enc[32..]);
+        prop_assert_eq!(v.hash().unwrap(), hash::hash_state(&state));
         prop_assert_eq!(Channel::State::abi_decode(&enc).unwrap(), state);
     }
 
@@ -40,9 +45,14 @@ proptest! {
     ) {
         let auth = WithdrawalAuth { channelID: channel, participant, receiver, amount };
         let enc = auth.abi_encode();
-        let view = WithdrawalAuthRef::decode(&enc, 32).expect("canonical encoding decodes");
-        prop_assert_eq!(WithdrawalAuth::from(view), auth.clone());
-        prop_assert_eq!(hash::hash_encoded(&view), hash::hash_withdrawal(&auth));
+        let v: WithdrawalAuthRef = view(&enc);
+        prop_assert_eq!(WithdrawalAuth::try_from(v).unwrap(), auth.clone());
+        prop_assert_eq!(v.hash().unwrap(), hash::hash_withdrawal(&auth));
+        let d = v.decode().unwrap();
+        prop_assert_eq!(
+            (d.channel_id, d.participant, d.hash, d.amount, d.receiver),
+            (channel, auth.participant.ethAddress, hash::hash_withdrawal(&auth), amount, receiver)
+        );
     }
 
     #[test]
@@ -58,9 +68,12 @@ proptest! {
         // The arguments of `register(SignedState, SignedState[])`, after the selector.
         let args = (channel.clone(), subs.clone()).abi_encode_params();
         let a = Args::new(&args);
-        let got: SignedStateRef = a.get(0).expect("first argument decodes");
-        prop_assert_eq!(Channel::SignedState::from(got), channel);
-        let got_subs: ArrayRef<SignedStateRef> = a.get(1).expect("second argument decodes");
-        prop_assert_eq!(got_subs.iter().map(Channel::SignedState::from).collect::<Vec<_>>(), subs);
+        let got: SignedStateRef = a.get(0).expect("first argument");
+        prop_assert_eq!(Channel::SignedState::try_from(got).unwrap(), channel);
+        let got_subs: ArrayRef<SignedStateRef> = a.get(1).expect("second argument");
+        let owned: Vec<_> = (0..got_subs.len())
+            .map(|i| Channel::SignedState::try_from(got_subs.get(i).unwrap()).unwrap())
+            .collect();
+        prop_assert_eq!(owned, subs);
     }
 }

@@ -171,3 +171,53 @@ proptest! {
         prop_assert_eq!(verify_signed_state(&other), Err(Error::InvalidParams));
     }
 }
+
+#[test]
+fn verify_all_checks_the_count_then_each_signature_in_order() {
+    use alloy_sol_types::SolValue;
+    use perun_channel::calldata::{ArrayRef, BytesRef, ParticipantRef, View};
+    use perun_channel::checks::verify_all;
+    use perun_channel::sol::Channel;
+    let signers: Vec<_> = (0..3).map(rnd::test_signer).collect();
+    let parts: Vec<Channel::Participant> = signers
+        .iter()
+        .map(|s| Channel::Participant {
+            ethAddress: s.address(),
+            ccAddress: vec![].into(),
+        })
+        .collect();
+    let digest = hash::eth_signed_digest(B256::repeat_byte(9));
+    let sigs: Vec<alloy_primitives::Bytes> = signers
+        .iter()
+        .map(|s| s.sign_digest(&digest).to_bytes().to_vec().into())
+        .collect();
+    let run = |parts: &Vec<Channel::Participant>, sigs: &Vec<alloy_primitives::Bytes>| {
+        let (pe, se) = (parts.abi_encode(), sigs.abi_encode());
+        verify_all(
+            &digest,
+            ArrayRef::<ParticipantRef>::at(&pe, 32).unwrap(),
+            ArrayRef::<BytesRef>::at(&se, 32).unwrap(),
+            native,
+        )
+    };
+    assert_eq!(run(&parts, &sigs), Ok(()));
+    assert_eq!(
+        run(&parts, &sigs[..2].to_vec()),
+        Err(Error::SignatureCount {
+            expected: 3,
+            actual: 2
+        })
+    );
+    let mut swapped = sigs.clone();
+    swapped.swap(1, 2);
+    assert_eq!(run(&parts, &swapped), Err(Error::WrongSigner { index: 1 }));
+    let mut short = sigs.clone();
+    short[2] = sigs[2][..64].to_vec().into();
+    assert_eq!(
+        run(&parts, &short),
+        Err(Error::Signature {
+            index: 2,
+            error: SigError::Length(64)
+        })
+    );
+}

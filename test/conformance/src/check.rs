@@ -3,7 +3,7 @@
 use crate::vectors::{self, Vector, VectorError};
 use alloy_primitives::{hex, keccak256, Address, B256};
 use alloy_sol_types::SolValue;
-use perun_channel::calldata::{Decode, ParamsRef, StateRef, WithdrawalAuthRef};
+use perun_channel::calldata::{ParamsRef, StateRef, View, WithdrawalAuthRef};
 use perun_channel::hash;
 use perun_channel::native::{recover, Signer};
 use perun_channel::sig::Signature;
@@ -76,10 +76,16 @@ impl Checks {
     }
 }
 
-/// Views `encoded` (`abi.encode(x)`: the `0x20` word, then `x`) as a `T` and returns the view,
-/// or what is wrong.
-fn view<'a, T: Decode<'a>>(encoded: &'a [u8]) -> Result<T, String> {
-    T::decode(encoded, 32).map_err(|e| e.to_string())
+/// Views `encoded` (`abi.encode(x)`: the `0x20` word, then `x`) as a `T`.
+fn view<'a, T: View<'a>>(encoded: &'a [u8]) -> Result<T, String> {
+    T::at(encoded, 32).map_err(|e| e.to_string())
+}
+
+/// Copies a view into its owned type.
+fn owned<V, T: TryFrom<V, Error = perun_channel::calldata::DecodeError>>(
+    v: V,
+) -> Result<T, String> {
+    T::try_from(v).map_err(|e| e.to_string())
 }
 
 /// Recomputes and compares every field of `v`.
@@ -129,15 +135,15 @@ pub fn check_vector(v: &Vector) -> Result<VectorReport, VectorError> {
     c.ok(
         "paramsEncoded (calldata view)",
         view::<ParamsRef>(&params_encoded).and_then(|p| {
-            check_same(Channel::Params::from(p), &params)?;
-            check_same(hash::hash_encoded(&p), &channel_id)
+            check_same(owned::<_, Channel::Params>(p)?, &params)?;
+            check_same(p.id().map_err(|e| e.to_string())?, &channel_id)
         }),
     );
     c.ok(
         "stateEncoded (calldata view)",
         view::<StateRef>(&state_encoded).and_then(|s| {
-            check_same(Channel::State::from(s), &state)?;
-            check_same(hash::hash_encoded(&s), &state_hash)
+            check_same(owned::<_, Channel::State>(s)?, &state)?;
+            check_same(s.hash().map_err(|e| e.to_string())?, &state_hash)
         }),
     );
 
@@ -244,8 +250,8 @@ fn check_participant(
     c.ok(
         f("withdrawal.encoded (calldata view)"),
         view::<WithdrawalAuthRef>(&w_encoded).and_then(|a| {
-            check_same(WithdrawalAuth::from(a), &auth)?;
-            check_same(hash::hash_encoded(&a), &w_hash)
+            check_same(owned::<_, WithdrawalAuth>(a)?, &auth)?;
+            check_same(a.hash().map_err(|e| e.to_string())?, &w_hash)
         }),
     );
     c.eq(

@@ -1,0 +1,593 @@
+//! The Perun Adjudicator as an Arbitrum Stylus program: the Rust twin of
+//! `contracts/solidity/Adjudicator.sol`, with the same ABI, checks, errors and events.
+//!
+//! Calls are routed by hand: each function checks the ABI envelope as solc's dispatcher does,
+//! then reads its arguments through `perun-channel`'s checked calldata views, in the order the
+//! Solidity mirror reads them, so both revert alike on every input. Dispute records of ledger
+//! channels live here (a mapping at slot 1, in the mirror's two-slot layout); those of virtual
+//! channels in the registry (`perun-registry`), whose address is set at construction.
+#![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
+// `#[entrypoint]` generates the undocumented `user_entrypoint` export.
+#![allow(missing_docs)]
+
+#[macro_use]
+extern crate alloc;
+
+pub mod abi;
+
+use alloc::vec::Vec;
+use alloy_primitives::{Address, B256, U256};
+use perun_channel::calldata::{
+    AllocationRef, Args, ArrayRef, BytesRef, ParamsRef, SignedStateRef, StateRef,
+};
+use perun_channel::checks::{
+    add_totals, check_assets_equal, check_equal_totals, check_signature, check_transition,
+    fold_sub_outcome, row_sums, verify_all,
+};
+use perun_channel::dispute::{self, CONCLUDED, DISPUTE};
+use perun_channel::hash::eth_signed_digest;
+use perun_channel::Error;
+use perun_stylus::calls::{call_bubbling, ecrecover, has_code, static_call_bubbling};
+use perun_stylus::envelope::{self, Arg};
+use perun_stylus::revert::{respond, word, Route};
+use perun_stylus::{events, records, Outcome, Revert};
+use stylus_sdk::abi::Router;
+use stylus_sdk::prelude::*;
+use stylus_sdk::storage::StorageAddress;
+use stylus_sdk::ArbResult;
+
+pub use abi::FUNCTIONS;
+
+/// The storage slot of the dispute records' mapping.
+const DISPUTES: U256 = U256::from_limbs([1, 0, 0, 0]);
+
+/// The Adjudicator's storage: the registry's address (slot 0); the records (slot 1) are raw.
+#[storage]
+#[entrypoint]
+pub struct Adjudicator {
+    registry: StorageAddress,
+}
+
+type Result<T, E = Revert> = core::result::Result<T, E>;
+
+impl Router<Adjudicator> for Adjudicator {
+    type Storage = Adjudicator;
+
+    fn route(s: &mut Adjudicator, selector: u32, input: &[u8]) -> Option<ArbResult> {
+        use abi::sel;
+        let args = Args::new(input);
+        // Every function here is non-payable: value reverts with empty data, as in solc.
+        if let Err(e) = s.deny_value("") {
+            return Some(Err(e));
+        }
+        let (outcome, shape): Route<Adjudicator> = match selector {
+            sel::REGISTER => (Self::register, &[Arg::Struct(3), Arg::Array]),
+            sel::PROGRESS => (
+                Self::progress,
+                &[
+                    Arg::Struct(6),
+                    Arg::Struct(5),
+                    Arg::Struct(5),
+                    Arg::Word,
+                    Arg::Bytes,
+                ],
+            ),
+            sel::CONCLUDE => (
+                Self::conclude,
+                &[Arg::Struct(6), Arg::Struct(5), Arg::Array],
+            ),
+            sel::CONCLUDE_FINAL => (
+                Self::conclude_final,
+                &[Arg::Struct(6), Arg::Struct(5), Arg::Array],
+            ),
+            sel::CHANNEL_ID => (Self::channel_id, &[Arg::Struct(6)]),
+            sel::HASH_STATE => (Self::hash_state, &[Arg::Struct(5)]),
+            sel::DISPUTES => (Self::disputes, &[Arg::Word]),
+            sel::REGISTRY => (Self::registry_address, &[]),
+            _ => return None,
+        };
+        if !envelope::check(input, shape) {
+            return Some(Err(Vec::new()));
+        }
+        respond(outcome(s, args))
+    }
+
+    fn receive(_: &mut Adjudicator) -> Option<Result<(), Vec<u8>>> {
+        None
+    }
+
+    fn fallback(_: &mut Adjudicator, _: &[u8]) -> Option<ArbResult> {
+        None
+    }
+
+    /// `constructor(address registry)`, once.
+    fn constructor(s: &mut Adjudicator, input: &[u8]) -> Option<ArbResult> {
+        if let Err(e) = s.deny_value("constructor") {
+            return Some(Err(e));
+        }
+        if !envelope::check(input, &[Arg::Value(160)]) {
+            return Some(Err(Vec::new()));
+        }
+        if let Err(e) = s.check_constructor_slot() {
+            return Some(Err(e));
+        }
+        s.registry.set(Address::from_slice(&input[12..32]));
+        Some(Ok(Vec::new()))
+    }
+}
+
+impl Adjudicator {
+    fn now(&self) -> u64 {
+        self.vm().block_timestamp()
+    }
+
+    fn recover(&self) -> impl FnMut(&B256, &perun_channel::sig::Signature) -> Option<Address> + '_ {
+        let vm = self.vm();
+        move |d, s| ecrecover(vm, d, s)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // register
+    // -----------------------------------------------------------------------------------------
+
+    /// `register(SignedState channel, SignedState[] subChannels)`.
+    fn register(&mut self, args: Args) -> Outcome {
+        let channel: SignedStateRef = args.get(0)?;
+        let subs: ArrayRef<SignedStateRef> = args.get(1)?;
+        if !channel.params()?.ledger_channel()? {
+            return Err(Error::NotLedgerChannel.into());
+        }
+        self.register_recursive(channel, subs, 0)?;
+        Ok(Vec::new())
+    }
+
+    /// Registers `ch`, then its sub-channels from `subs[next..]`; returns `ch`'s per-asset
+    /// totals and the next unused index.
+    fn register_recursive(
+        &mut self,
+        ch: SignedStateRef,
+        subs: ArrayRef<SignedStateRef>,
+        mut next: usize,
+    ) -> Result<(Vec<U256>, usize)> {
+        self.register_single(ch)?;
+        let outcome = ch.state()?.outcome()?;
+        let mut totals = row_sums(outcome.balances()?)?;
+        let locked = outcome.locked()?;
+        if locked.len() > subs.len() {
+            return Err(Error::SubChannelsTooShort.into());
+        }
+        for i in 0..locked.len() {
+            if next >= subs.len() {
+                return Err(Error::SubChannelsTooShort.into());
+            }
+            let sub = subs.get(next)?;
+            next += 1;
+            let l = locked.get(i)?;
+            let locked_id = l.id()?;
+            if locked_id != sub.state()?.channel_id()? {
+                return Err(Error::SubChannelIdMismatch.into());
+            }
+            let (sub_totals, after) = self.register_recursive(sub, subs, next)?;
+            next = after;
+            check_assets_equal(outcome.assets()?, sub.state()?.outcome()?.assets()?)?;
+            check_equal_totals(l.balances()?, &sub_totals)?;
+            add_totals(&mut totals, &sub_totals)?;
+        }
+        Ok((totals, next))
+    }
+
+    /// Checks one signed state and records it (a virtual channel in the registry).
+    fn register_single(&mut self, s: SignedStateRef) -> Result<()> {
+        let params = s.params()?;
+        let state = s.state()?;
+        let id = params.id()?;
+        if state.channel_id()? != id {
+            return Err(Error::InvalidParams.into());
+        }
+        let h = state.hash()?;
+        verify_all(
+            &eth_signed_digest(h),
+            params.participants()?,
+            s.sigs()?,
+            self.recover(),
+        )?;
+        if params.virtual_channel()? {
+            if !params.app()?.is_zero() {
+                return Err(Error::HasApp.into());
+            }
+            if !state.outcome()?.locked()?.is_empty() {
+                return Err(Error::HasLockedFunds.into());
+            }
+            let version = state.version()?;
+            let cd = params.challenge_duration()?;
+            let is_final = state.is_final()?;
+            let ret =
+                self.call_registry(&abi::register_virtual(id, version, h, cd, is_final), 2)?;
+            let (changed, timeout) = (ret[31] == 1, u64_word(&ret[32..64]));
+            // v1 emits the virtual channel's update from the Adjudicator; go-perun watches it.
+            if changed {
+                events::channel_update(self.vm(), id, version, DISPUTE, timeout);
+            }
+        } else {
+            let version = state.version()?;
+            let cd = params.challenge_duration()?;
+            let has_app = !params.app()?.is_zero();
+            let is_final = state.is_final()?;
+            let old = records::load(self.vm(), DISPUTES, id);
+            if let Some(d) = dispute::register(&old, version, h, cd, has_app, is_final, self.now())?
+            {
+                records::store(self.vm(), DISPUTES, id, &d);
+            }
+        }
+        Ok(())
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // progress
+    // -----------------------------------------------------------------------------------------
+
+    /// `progress(Params params, State stateOld, State state, uint256 actorIdx, bytes sig)`.
+    fn progress(&mut self, args: Args) -> Outcome {
+        let params: ParamsRef = args.get(0)?;
+        let old: StateRef = args.get(1)?;
+        let state: StateRef = args.get(2)?;
+        let sig: BytesRef = args.get(4)?;
+        // The envelope check guarantees the word is inside.
+        let actor_idx = args.word(3)?;
+        let id = state.channel_id()?;
+        let d = records::load(self.vm(), DISPUTES, id);
+        dispute::progress_gate(&d, self.now())?;
+        let app = params.app()?;
+        if app.is_zero() {
+            return Err(Error::NoApp.into());
+        }
+        let parts = params.participants()?;
+        if actor_idx >= U256::from(parts.len()) {
+            return Err(Error::ActorIndexOutOfRange.into());
+        }
+        // Below the participant count, itself below 2^32.
+        let actor = actor_idx.to::<usize>();
+        if params.id()? != id {
+            return Err(Error::InvalidParams.into());
+        }
+        if old.hash()? != d.state_hash {
+            return Err(Error::WrongOldState.into());
+        }
+        let h = state.hash()?;
+        let signer = parts.get(actor)?.eth_address()?;
+        let digest = eth_signed_digest(h);
+        check_signature(actor, &digest, sig.as_slice(), signer, self.recover())?;
+        let version = state.version()?;
+        if u128::from(version) != u128::from(old.version()?) + 1 {
+            return Err(Error::VersionNotIncremented.into());
+        }
+        if old.is_final()? {
+            return Err(Error::ProgressFromFinalState.into());
+        }
+        check_transition(old.outcome()?, state.outcome()?, parts.len())?;
+        self.call_app(app, params, old, state, actor_idx)?;
+        let cd = params.challenge_duration()?;
+        let is_final = state.is_final()?;
+        let d = dispute::progress(version, h, cd, is_final, self.now())?;
+        records::store(self.vm(), DISPUTES, id, &d);
+        Ok(Vec::new())
+    }
+
+    /// `App(app).validTransition(params, from, to, actorIdx)` as a static call, with the three
+    /// structs copied from calldata as they lie (bound by their hashes to what was signed, so
+    /// canonical), bubbling the app's revert data.
+    fn call_app(
+        &self,
+        app: Address,
+        params: ParamsRef,
+        from: StateRef,
+        to: StateRef,
+        actor_idx: U256,
+    ) -> Result<()> {
+        if !has_code(self.vm(), app) {
+            return Err(Error::NoContractCode.into());
+        }
+        let p = params.encoding()?;
+        let f = from.encoding()?;
+        let t = to.encoding()?;
+        let mut data = Vec::with_capacity(4 + 128 + p.len() + f.len() + t.len());
+        data.extend_from_slice(&abi::VALID_TRANSITION.to_be_bytes());
+        data.extend_from_slice(&word(0x80));
+        data.extend_from_slice(&word(0x80 + p.len() as u64));
+        data.extend_from_slice(&word(0x80 + (p.len() + f.len()) as u64));
+        data.extend_from_slice(&actor_idx.to_be_bytes::<32>());
+        data.extend_from_slice(p);
+        data.extend_from_slice(f);
+        data.extend_from_slice(t);
+        static_call_bubbling(self.vm(), app, &data)?;
+        Ok(())
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // conclude
+    // -----------------------------------------------------------------------------------------
+
+    /// `conclude(Params params, State state, State[] subStates)`.
+    fn conclude(&mut self, args: Args) -> Outcome {
+        let params: ParamsRef = args.get(0)?;
+        let state: StateRef = args.get(1)?;
+        let subs: ArrayRef<StateRef> = args.get(2)?;
+        if !params.ledger_channel()? {
+            return Err(Error::NotLedgerChannel.into());
+        }
+        let id = params.id()?;
+        if state.channel_id()? != id {
+            return Err(Error::InvalidParams.into());
+        }
+        let h = state.hash()?;
+        if params.virtual_channel()? {
+            self.conclude_in_registry(id, h, true)?;
+        } else {
+            let old = records::load(self.vm(), DISPUTES, id);
+            if let Some(d) = dispute::conclude(&old, h, true, self.now())? {
+                records::store(self.vm(), DISPUTES, id, &d);
+            }
+        }
+        let outcome = state.outcome()?;
+        if outcome.locked()?.is_empty() {
+            self.push_outcome(id, params, outcome, None)?;
+        } else {
+            let (folded, _) = self.conclude_recursive(state, subs, 0, false)?;
+            self.push_outcome(id, params, outcome, Some(&folded))?;
+        }
+        Ok(Vec::new())
+    }
+
+    /// The outcome of `s` with its sub-channels' outcomes added through their index maps,
+    /// concluding `s` first unless it is the root (concluded already).
+    fn conclude_recursive(
+        &mut self,
+        s: StateRef,
+        subs: ArrayRef<StateRef>,
+        mut next: usize,
+        conclude_self: bool,
+    ) -> Result<(Vec<Vec<U256>>, usize)> {
+        if conclude_self {
+            self.conclude_sub(s)?;
+        }
+        let alloc = s.outcome()?;
+        let rows = alloc.balances()?;
+        let mut outcome = Vec::with_capacity(rows.len());
+        for a in 0..rows.len() {
+            outcome.push(rows.get(a)?.words().collect());
+        }
+        let locked = alloc.locked()?;
+        let asset_count = alloc.assets()?.len();
+        for i in 0..locked.len() {
+            if next >= subs.len() {
+                return Err(Error::SubChannelsTooShort.into());
+            }
+            let sub = subs.get(next)?;
+            next += 1;
+            let l = locked.get(i)?;
+            let locked_id = l.id()?;
+            if locked_id != sub.channel_id()? {
+                return Err(Error::SubChannelIdMismatch.into());
+            }
+            let (sub_outcome, after) = self.conclude_recursive(sub, subs, next, true)?;
+            next = after;
+            fold_sub_outcome(&mut outcome, asset_count, l.index_map()?, &sub_outcome)?;
+        }
+        Ok((outcome, next))
+    }
+
+    /// Concludes a sub-channel after its own timeout, or uses it as concluded.
+    fn conclude_sub(&mut self, s: StateRef) -> Result<()> {
+        let id = s.channel_id()?;
+        let h = s.hash()?;
+        let old = records::load(self.vm(), DISPUTES, id);
+        if old.registered() {
+            if let Some(d) = dispute::conclude(&old, h, false, self.now())? {
+                records::store(self.vm(), DISPUTES, id, &d);
+            }
+            Ok(())
+        } else {
+            self.conclude_in_registry(id, h, false)
+        }
+    }
+
+    /// Concludes a virtual channel's record in the registry; emits its update here too.
+    fn conclude_in_registry(&mut self, id: B256, h: B256, root: bool) -> Result<()> {
+        let ret = self.call_registry(&abi::conclude_virtual(id, h, root), 3)?;
+        if ret[31] == 1 {
+            let (version, timeout) = (u64_word(&ret[32..64]), u64_word(&ret[64..96]));
+            events::channel_update(self.vm(), id, version, CONCLUDED, timeout);
+        }
+        Ok(())
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // concludeFinal
+    // -----------------------------------------------------------------------------------------
+
+    /// `concludeFinal(Params params, State state, bytes[] sigs)`.
+    fn conclude_final(&mut self, args: Args) -> Outcome {
+        let params: ParamsRef = args.get(0)?;
+        let state: StateRef = args.get(1)?;
+        let sigs: ArrayRef<BytesRef> = args.get(2)?;
+        if !params.ledger_channel()? {
+            return Err(Error::NotLedgerChannel.into());
+        }
+        if !state.is_final()? {
+            return Err(Error::StateNotFinal.into());
+        }
+        let outcome = state.outcome()?;
+        if !outcome.locked()?.is_empty() {
+            return Err(Error::HasLockedFunds.into());
+        }
+        let id = params.id()?;
+        if state.channel_id()? != id {
+            return Err(Error::InvalidParams.into());
+        }
+        let h = state.hash()?;
+        verify_all(
+            &eth_signed_digest(h),
+            params.participants()?,
+            sigs,
+            self.recover(),
+        )?;
+        let version = state.version()?;
+        let cd = params.challenge_duration()?;
+        if params.virtual_channel()? {
+            self.call_registry(&abi::conclude_final_virtual(id, version, h, cd), 0)?;
+            events::channel_update(self.vm(), id, version, CONCLUDED, self.now());
+        } else {
+            let has_app = !params.app()?.is_zero();
+            let old = records::load(self.vm(), DISPUTES, id);
+            let d = dispute::conclude_final(&old, version, h, cd, has_app, self.now())?;
+            records::store(self.vm(), DISPUTES, id, &d);
+        }
+        self.push_outcome(id, params, outcome, None)?;
+        Ok(Vec::new())
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Outcomes
+    // -----------------------------------------------------------------------------------------
+
+    /// For each asset of this chain with a holder, calls
+    /// `setOutcome(channelID, participants, outcome[asset])` on it, bubbling its revert data. The
+    /// outcome is `folded` (sub-channels added) if given, otherwise the state's own balances.
+    fn push_outcome(
+        &mut self,
+        id: B256,
+        params: ParamsRef,
+        alloc: AllocationRef,
+        folded: Option<&[Vec<U256>]>,
+    ) -> Result<()> {
+        let assets = alloc.assets()?;
+        let rows = match folded {
+            Some(_) => None,
+            None => Some(alloc.balances()?),
+        };
+        let row_count = match (folded, rows) {
+            (Some(f), _) => f.len(),
+            (None, Some(r)) => r.len(),
+            (None, None) => 0,
+        };
+        let (start, end) = params.participants_span()?;
+        // Inside the data: the span's reads checked both ends.
+        let parts = &params.data()[start as usize..end as usize];
+        let chain = U256::from(self.vm().chain_id());
+        for a in 0..assets.len() {
+            let asset = assets.get(a)?;
+            if asset.chain_id()? != chain {
+                continue;
+            }
+            let holder = asset.eth_holder()?;
+            if holder.is_zero() {
+                continue;
+            }
+            if a >= row_count {
+                return Err(Error::BalancesLengthMismatch.into());
+            }
+            let row: Vec<U256> = match (folded, rows) {
+                (Some(f), _) => f[a].clone(),
+                (None, Some(r)) => r.get(a)?.words().collect(),
+                (None, None) => Vec::new(),
+            };
+            if !has_code(self.vm(), holder) {
+                return Err(Error::NoContractCode.into());
+            }
+            let data = abi::set_outcome(id, parts, &row);
+            call_bubbling(self, holder, U256::ZERO, &data)?;
+        }
+        Ok(())
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Views and the registry
+    // -----------------------------------------------------------------------------------------
+
+    /// `channelID(Params params)`.
+    fn channel_id(&mut self, args: Args) -> Outcome {
+        let params: ParamsRef = args.get(0)?;
+        Ok(params.id()?.to_vec())
+    }
+
+    /// `hashState(State state)`.
+    fn hash_state(&mut self, args: Args) -> Outcome {
+        let state: StateRef = args.get(0)?;
+        Ok(state.hash()?.to_vec())
+    }
+
+    /// `disputes(bytes32 id)`: the record here, or for a virtual channel the registry's.
+    fn disputes(&mut self, args: Args) -> Outcome {
+        let id = B256::from(args.word(0)?);
+        let d = records::load(self.vm(), DISPUTES, id);
+        if d.registered() {
+            Ok(d.abi_encode().to_vec())
+        } else {
+            let registry = self.registry.get();
+            let data = abi::disputes(id);
+            static_call_bubbling(self.vm(), registry, &data)
+        }
+    }
+
+    /// `registry()`.
+    fn registry_address(&mut self, _: Args) -> Outcome {
+        Ok(B256::left_padding_from(self.registry.get().as_slice()).to_vec())
+    }
+
+    /// Calls the registry, bubbling its revert data. Its return data must hold `words` words,
+    /// the first a bool and the rest `uint64`s, as solc's decoder checks them.
+    fn call_registry(&mut self, data: &[u8], words: usize) -> Result<Vec<u8>> {
+        let registry = self.registry.get();
+        if !has_code(self.vm(), registry) {
+            return Err(Revert::Empty);
+        }
+        let ret = call_bubbling(self, registry, U256::ZERO, data)?;
+        let clean = ret.len() >= 32 * words
+            && (0..words).all(|i| {
+                let w = &ret[32 * i..32 * i + 32];
+                let zero = if i == 0 { 31 } else { 24 };
+                w[..zero].iter().all(|&b| b == 0) && (i > 0 || w[31] <= 1)
+            });
+        if clean {
+            Ok(ret)
+        } else {
+            Err(Revert::Empty)
+        }
+    }
+}
+
+/// The `uint64` in the low 8 bytes of a word.
+fn u64_word(w: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&w[24..32]);
+    u64::from_be_bytes(b)
+}
+
+#[cfg(feature = "export-abi")]
+impl stylus_sdk::abi::GenerateAbi for Adjudicator {
+    const NAME: &'static str = "Adjudicator";
+
+    fn fmt_abi(f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        perun_stylus::abi::write_interface(
+            f,
+            "Adjudicator",
+            true,
+            abi::EVENTS,
+            abi::ERRORS,
+            FUNCTIONS,
+        )
+    }
+
+    fn fmt_constructor_signature(f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        writeln!(f, "constructor(address registry)")
+    }
+}
+
+/// Prints the interface (`cargo run -p perun-adjudicator --features export-abi`).
+#[cfg(feature = "export-abi")]
+pub fn print_from_args() {
+    stylus_sdk::abi::export::print_from_args::<Adjudicator>();
+}
+
+#[cfg(test)]
+mod tests;
