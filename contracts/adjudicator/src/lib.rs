@@ -523,9 +523,20 @@ impl Adjudicator {
         if d.registered() {
             Ok(d.abi_encode().to_vec())
         } else {
+            // As solc decodes `registry.disputes(id)`: at least six words, each clean for its
+            // type (three uint64, a uint8, a bytes32, a bool), re-encoded as exactly six.
             let registry = self.registry.get();
-            let data = abi::disputes(id);
-            static_call_bubbling(self.vm(), registry, &data)
+            let ret = static_call_bubbling(self.vm(), registry, &abi::disputes(id))?;
+            const ZEROS: [usize; 6] = [24, 24, 24, 31, 0, 31];
+            let clean = ret.len() >= 192
+                && ZEROS.iter().enumerate().all(|(i, &z)| {
+                    let w = &ret[32 * i..32 * i + 32];
+                    w[..z].iter().all(|&b| b == 0) && (i != 5 || w[31] <= 1)
+                });
+            if !clean {
+                return Err(Revert::Empty);
+            }
+            Ok(ret[..192].to_vec())
         }
     }
 
@@ -586,6 +597,8 @@ impl stylus_sdk::abi::GenerateAbi for Adjudicator {
 /// Prints the interface (`cargo run -p perun-adjudicator --features export-abi`).
 #[cfg(feature = "export-abi")]
 pub fn print_from_args() {
+    // The license and pragma lines first, as `#[public]` contracts print them.
+    stylus_sdk::abi::export::handle_license_and_pragma();
     stylus_sdk::abi::export::print_from_args::<Adjudicator>();
 }
 

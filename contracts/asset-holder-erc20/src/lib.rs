@@ -233,6 +233,8 @@ impl stylus_sdk::abi::GenerateAbi for AssetHolderERC20 {
 /// Prints the interface (`cargo run -p perun-asset-holder-erc20 --features export-abi`).
 #[cfg(feature = "export-abi")]
 pub fn print_from_args() {
+    // The license and pragma lines first, as `#[public]` contracts print them.
+    stylus_sdk::abi::export::handle_license_and_pragma();
     stylus_sdk::abi::export::print_from_args::<AssetHolderERC20>();
 }
 

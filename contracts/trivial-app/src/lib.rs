@@ -79,5 +79,10 @@ impl stylus_sdk::abi::GenerateAbi for TrivialApp {
 /// Prints the interface (`cargo run -p perun-trivial-app --features export-abi`).
 #[cfg(feature = "export-abi")]
 pub fn print_from_args() {
+    // The license and pragma lines first, as `#[public]` contracts print them.
+    stylus_sdk::abi::export::handle_license_and_pragma();
     stylus_sdk::abi::export::print_from_args::<TrivialApp>();
 }
+
+#[cfg(test)]
+mod tests;

@@ -55,3 +55,29 @@ pub fn sizes(wasm: &[u8]) -> Sizes {
         deployed: deployed_code(wasm).len(),
     }
 }
+
+/// Where `cargo build --release --target wasm32-unknown-unknown -p <package>` leaves the
+/// package's wasm in this workspace (honouring `CARGO_TARGET_DIR`).
+pub fn wasm_path(package: &str) -> std::path::PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"),
+        std::path::PathBuf::from,
+    );
+    target
+        .join("wasm32-unknown-unknown/release")
+        .join(format!("{}.wasm", package.replace('-', "_")))
+}
+
+/// The built wasm of a Stylus program of this workspace.
+///
+/// # Errors
+/// The file is missing (build it with `script/programs`) or unreadable.
+pub fn read_wasm(package: &str) -> std::io::Result<Vec<u8>> {
+    let path = wasm_path(package);
+    std::fs::read(&path).map_err(|e| {
+        std::io::Error::new(
+            e.kind(),
+            format!("{}: {e} (build it with script/programs)", path.display()),
+        )
+    })
+}

@@ -1,22 +1,18 @@
 //! `perun-sizes <package>...`: prints each Stylus program's wasm and deployed size from
-//! `target/wasm32-unknown-unknown/release/` and exits 1 if one does not fit.
+//! the workspace's wasm32 release build and exits 1 if one does not fit.
 
-use perun_sizes::{sizes, MAX_DEPLOYED, MAX_WASM};
-use std::path::Path;
+use perun_sizes::{read_wasm, sizes, MAX_DEPLOYED, MAX_WASM};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let dir =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/wasm32-unknown-unknown/release");
     let mut ok = true;
     println!("| program | wasm (bytes) | deployed (bytes) | limit | fits |");
     println!("|---|---:|---:|---:|---|");
     for package in std::env::args().skip(1) {
-        let file = dir.join(format!("{}.wasm", package.replace('-', "_")));
-        let wasm = match std::fs::read(&file) {
+        let wasm = match read_wasm(&package) {
             Ok(w) => w,
             Err(e) => {
-                eprintln!("perun-sizes: {}: {e}", file.display());
+                eprintln!("perun-sizes: {e}");
                 return ExitCode::from(2);
             }
         };
