@@ -1,0 +1,268 @@
+//! An EVM that runs Stylus programs: revm's mainnet EVM with a second frame kind.
+//!
+//! `frame_init` starts a [`StylusFrame`] for a call to code beginning with `EF F0 00` and revm's
+//! own `EthFrame` for everything else (EVM code, precompiles, creates), so EVM contracts and
+//! Stylus programs call each other in one frame loop over one journal, and revm's handler does
+//! validation, intrinsic gas, refunds and the commit.
+
+use crate::frame::StylusFrame;
+use crate::program::is_stylus;
+use crate::runtime::StylusRuntime;
+use revm::context::result::{
+    EVMError, ExecResultAndState, ExecutionResult, HaltReason, InvalidTransaction,
+};
+use revm::context::{ContextSetters, ContextTr, JournalTr};
+use revm::context_interface::context::take_error;
+use revm::context_interface::local::{FrameStack, OutFrame};
+use revm::context_interface::{Cfg, Database};
+use revm::handler::evm::{ContextDbError, FrameInitResult, FrameTr};
+use revm::handler::instructions::EthInstructions;
+use revm::handler::{
+    EthFrame, EthPrecompiles, EvmTr, FrameInitOrResult, FrameResult, Handler, ItemOrResult,
+    MainnetHandler,
+};
+use revm::interpreter::interpreter::EthInterpreter;
+use revm::interpreter::interpreter_action::FrameInit;
+use revm::interpreter::FrameInput;
+use revm::primitives::hardfork::SpecId;
+use revm::state::EvmState;
+use revm::{DatabaseCommit, ExecuteCommitEvm, ExecuteEvm};
+
+/// A frame of either kind.
+// EVM frames are the common case; revm reuses the slots of its frame stack, so they stay unboxed.
+#[allow(clippy::large_enum_variant)]
+pub enum AnyFrame {
+    /// revm's EVM frame.
+    Evm(EthFrame<EthInterpreter>),
+    /// A running Stylus program.
+    Stylus(Box<StylusFrame>),
+}
+
+impl Default for AnyFrame {
+    fn default() -> Self {
+        AnyFrame::Evm(EthFrame::default())
+    }
+}
+
+impl FrameTr for AnyFrame {
+    type FrameResult = FrameResult;
+    type FrameInit = FrameInit;
+}
+
+impl AnyFrame {
+    fn is_finished(&self) -> bool {
+        match self {
+            AnyFrame::Evm(f) => f.is_finished(),
+            AnyFrame::Stylus(f) => f.finished,
+        }
+    }
+}
+
+/// revm's mainnet EVM, running Stylus programs too.
+pub struct StylusEvm<CTX> {
+    /// The context: environment, journal and database.
+    pub ctx: CTX,
+    /// The EVM's instruction table.
+    pub instruction: EthInstructions<EthInterpreter, CTX>,
+    /// The precompiles.
+    pub precompiles: EthPrecompiles,
+    /// The frames.
+    pub frame_stack: FrameStack<AnyFrame>,
+    /// The Stylus runtime.
+    pub stylus: StylusRuntime,
+}
+
+impl<CTX: ContextTr> StylusEvm<CTX> {
+    /// An EVM over `ctx`, with instructions and precompiles of its spec.
+    pub fn new(ctx: CTX) -> Self {
+        let spec: SpecId = ctx.cfg().spec().into();
+        StylusEvm {
+            ctx,
+            instruction: EthInstructions::new_mainnet_with_spec(spec),
+            precompiles: EthPrecompiles::new(spec),
+            frame_stack: FrameStack::new_prealloc(8),
+            stylus: StylusRuntime::new(),
+        }
+    }
+}
+
+fn stylus_call(init: &FrameInit) -> bool {
+    matches!(&init.frame_input,
+        FrameInput::Call(i) if is_stylus(i.known_bytecode.1.original_byte_slice()))
+}
+
+impl<CTX: ContextTr> EvmTr for StylusEvm<CTX> {
+    type Context = CTX;
+    type Instructions = EthInstructions<EthInterpreter, CTX>;
+    type Precompiles = EthPrecompiles;
+    type Frame = AnyFrame;
+
+    fn all(
+        &self,
+    ) -> (
+        &CTX,
+        &Self::Instructions,
+        &EthPrecompiles,
+        &FrameStack<AnyFrame>,
+    ) {
+        (
+            &self.ctx,
+            &self.instruction,
+            &self.precompiles,
+            &self.frame_stack,
+        )
+    }
+
+    fn all_mut(
+        &mut self,
+    ) -> (
+        &mut CTX,
+        &mut Self::Instructions,
+        &mut EthPrecompiles,
+        &mut FrameStack<AnyFrame>,
+    ) {
+        (
+            &mut self.ctx,
+            &mut self.instruction,
+            &mut self.precompiles,
+            &mut self.frame_stack,
+        )
+    }
+
+    #[allow(unsafe_code)]
+    fn frame_init(
+        &mut self,
+        init: FrameInit,
+    ) -> Result<FrameInitResult<'_, AnyFrame>, ContextDbError<CTX>> {
+        let is_first_init = self.frame_stack.index().is_none();
+        let mut out: OutFrame<'_, AnyFrame> = if is_first_init {
+            self.frame_stack.start_init()
+        } else {
+            self.frame_stack.get_next()
+        };
+        let res = if stylus_call(&init) {
+            let FrameInit {
+                depth,
+                memory,
+                frame_input: FrameInput::Call(inputs),
+            } = init
+            else {
+                unreachable!("stylus_call matched a call")
+            };
+            match StylusFrame::init(&mut self.ctx, &mut self.stylus, depth, memory, inputs)? {
+                ItemOrResult::Item(frame) => {
+                    *out.get(AnyFrame::default) = AnyFrame::Stylus(Box::new(frame));
+                    ItemOrResult::Item(out.consume())
+                }
+                ItemOrResult::Result(r) => ItemOrResult::Result(r),
+            }
+        } else {
+            // Reuse the slot's EthFrame when it has one, keeping its allocations.
+            let slot = out.get(AnyFrame::default);
+            if !matches!(slot, AnyFrame::Evm(_)) {
+                *slot = AnyFrame::Evm(EthFrame::invalid());
+            }
+            let AnyFrame::Evm(eth) = slot else {
+                unreachable!("the slot was just made an EVM frame")
+            };
+            EthFrame::init_with_context(
+                OutFrame::new_init(eth),
+                &mut self.ctx,
+                &mut self.precompiles,
+                init,
+            )?
+            .map_item(|_| out.consume())
+        };
+        Ok(res.map_item(|token| {
+            // SAFETY: as in revm's own `frame_init`: the token comes from the slot `out` gave.
+            if is_first_init {
+                unsafe { self.frame_stack.end_init(token) };
+            } else {
+                unsafe { self.frame_stack.push(token) };
+            }
+            self.frame_stack.get()
+        }))
+    }
+
+    fn frame_run(&mut self) -> Result<FrameInitOrResult<AnyFrame>, ContextDbError<CTX>> {
+        match self.frame_stack.get() {
+            AnyFrame::Evm(frame) => {
+                let action = frame.interpreter.run_plain(
+                    self.instruction.instruction_table(),
+                    self.instruction.gas_table(),
+                    &mut self.ctx,
+                );
+                frame
+                    .process_next_action::<_, ContextDbError<CTX>>(&mut self.ctx, action)
+                    .inspect(|i| {
+                        if i.is_result() {
+                            frame.set_finished(true)
+                        }
+                    })
+            }
+            AnyFrame::Stylus(frame) => frame.run(&mut self.ctx, &mut self.stylus),
+        }
+    }
+
+    fn frame_return_result(
+        &mut self,
+        result: FrameResult,
+    ) -> Result<Option<FrameResult>, ContextDbError<CTX>> {
+        if self.frame_stack.get().is_finished() {
+            self.frame_stack.pop();
+        }
+        if self.frame_stack.index().is_none() {
+            return Ok(Some(result));
+        }
+        match self.frame_stack.get() {
+            AnyFrame::Evm(f) => f.return_result::<_, ContextDbError<CTX>>(&mut self.ctx, result)?,
+            AnyFrame::Stylus(f) => {
+                take_error::<ContextDbError<CTX>, _>(self.ctx.error())?;
+                f.memory.free_child_context();
+                f.child_result = Some(result);
+            }
+        }
+        Ok(None)
+    }
+}
+
+impl<CTX> ExecuteEvm for StylusEvm<CTX>
+where
+    CTX: ContextTr<Journal: JournalTr<State = EvmState>> + ContextSetters,
+{
+    type ExecutionResult = ExecutionResult<HaltReason>;
+    type State = EvmState;
+    type Error = EVMError<<CTX::Db as Database>::Error, InvalidTransaction>;
+    type Tx = <CTX as ContextTr>::Tx;
+    type Block = <CTX as ContextTr>::Block;
+
+    fn set_block(&mut self, block: Self::Block) {
+        self.ctx.set_block(block);
+    }
+
+    fn transact_one(&mut self, tx: Self::Tx) -> Result<Self::ExecutionResult, Self::Error> {
+        self.ctx.set_tx(tx);
+        MainnetHandler::<Self, Self::Error, AnyFrame>::default().run(self)
+    }
+
+    fn finalize(&mut self) -> Self::State {
+        self.ctx.journal_mut().finalize()
+    }
+
+    fn replay(
+        &mut self,
+    ) -> Result<ExecResultAndState<Self::ExecutionResult, Self::State>, Self::Error> {
+        let r = MainnetHandler::<Self, Self::Error, AnyFrame>::default().run(self);
+        let state = self.finalize();
+        r.map(|result| ExecResultAndState::new(result, state))
+    }
+}
+
+impl<CTX> ExecuteCommitEvm for StylusEvm<CTX>
+where
+    CTX: ContextTr<Journal: JournalTr<State = EvmState>, Db: DatabaseCommit> + ContextSetters,
+{
+    fn commit(&mut self, state: Self::State) {
+        self.ctx.db_mut().commit(state);
+    }
+}

@@ -1,0 +1,16 @@
+//! The differential harness: the Stylus programs and the Solidity mirrors, each deployed in a
+//! revm world of its own at the same addresses, so one transaction means the same thing in both
+//! and every result (status, return or revert data, logs, views, balances) can be compared byte
+//! for byte.
+//!
+//! - [`artifacts`] reads forge's build output (creation code and selectors of the mirrors);
+//! - [`world`] deploys one implementation, with the shared ERC20 test token and apps;
+//! - [`abi`] builds the calldata of every Perun function from the mirrors' selectors;
+//! - [`sign`] signs states and withdrawal authorizations;
+//! - [`pair`] runs each step on both worlds and reports the first difference.
+
+pub mod abi;
+pub mod artifacts;
+pub mod pair;
+pub mod sign;
+pub mod world;
