@@ -23,7 +23,7 @@ use revm::handler::{
 };
 use revm::interpreter::interpreter::EthInterpreter;
 use revm::interpreter::interpreter_action::FrameInit;
-use revm::interpreter::FrameInput;
+use revm::interpreter::{CallScheme, FrameInput};
 use revm::primitives::hardfork::SpecId;
 use revm::state::EvmState;
 use revm::{DatabaseCommit, ExecuteCommitEvm, ExecuteEvm};
@@ -81,7 +81,7 @@ impl<CTX: ContextTr> StylusEvm<CTX> {
             instruction: EthInstructions::new_mainnet_with_spec(spec),
             precompiles: EthPrecompiles::new(spec),
             frame_stack: FrameStack::new_prealloc(8),
-            stylus: StylusRuntime::new(),
+            stylus: StylusRuntime::default(),
         }
     }
 }
@@ -140,6 +140,17 @@ impl<CTX: ContextTr> EvmTr for StylusEvm<CTX> {
         } else {
             self.frame_stack.get_next()
         };
+        // Stylus counts every open frame that acts for an address (not delegate calls or
+        // creates) for `msg_reentrant`.
+        let acting = match &init.frame_input {
+            FrameInput::Call(i)
+                if !matches!(i.scheme, CallScheme::DelegateCall | CallScheme::CallCode) =>
+            {
+                Some(i.target_address)
+            }
+            _ => None,
+        };
+        self.stylus.push_frame(acting);
         let res = if stylus_call(&init) {
             let FrameInit {
                 depth,
@@ -173,6 +184,9 @@ impl<CTX: ContextTr> EvmTr for StylusEvm<CTX> {
             )?
             .map_item(|_| out.consume())
         };
+        if res.is_result() {
+            self.stylus.pop_frame();
+        }
         Ok(res.map_item(|token| {
             // SAFETY: as in revm's own `frame_init`: the token comes from the slot `out` gave.
             if is_first_init {
@@ -210,6 +224,7 @@ impl<CTX: ContextTr> EvmTr for StylusEvm<CTX> {
     ) -> Result<Option<FrameResult>, ContextDbError<CTX>> {
         if self.frame_stack.get().is_finished() {
             self.frame_stack.pop();
+            self.stylus.pop_frame();
         }
         if self.frame_stack.index().is_none() {
             return Ok(Some(result));
@@ -242,6 +257,7 @@ where
 
     fn transact_one(&mut self, tx: Self::Tx) -> Result<Self::ExecutionResult, Self::Error> {
         self.ctx.set_tx(tx);
+        self.stylus.begin_transaction();
         MainnetHandler::<Self, Self::Error, AnyFrame>::default().run(self)
     }
 
@@ -252,6 +268,7 @@ where
     fn replay(
         &mut self,
     ) -> Result<ExecResultAndState<Self::ExecutionResult, Self::State>, Self::Error> {
+        self.stylus.begin_transaction();
         let r = MainnetHandler::<Self, Self::Error, AnyFrame>::default().run(self);
         let state = self.finalize();
         r.map(|result| ExecResultAndState::new(result, state))

@@ -4,22 +4,28 @@
 //! `EF F0 00` runs the program's wasm in a fresh wasmi instance of its cached, validated module,
 //! with the 34 `vm_hooks` host functions of Stylus implemented over revm's journal. EVM contracts
 //! and Stylus programs call each other through one journal, so a revert at any depth rolls back
-//! exactly what the EVM would, static calls cannot write, and gas is bounded as the EVM bounds
-//! it. [`Chain`] wraps it for tests: deploy, call, read state.
+//! exactly what the EVM would and static calls cannot write. Programs are metered as Arbitrum
+//! meters them: ink per basic block by instrumentation, host calls, storage, memory pages and
+//! entry at Stylus's prices ([`pricing::StylusParams`], Arbitrum's defaults). [`Chain`] wraps it
+//! for tests: deploy, call, read state.
 //!
 //! - [`program`]: the deployed code format, decompression and validation;
+//! - [`instrument`]: the metering passes Stylus applies at activation;
 //! - [`host`]: the host functions and what a suspended program asks for;
 //! - [`frame`]: one running program call;
 //! - [`evm`]: the EVM with both frame kinds;
 //! - [`runtime`]: the shared engine, linker and program cache;
-//! - [`pricing`]: ink and its price in gas;
+//! - [`pricing`]: the chain's Stylus parameters and every price;
+//! - [`profile`]: where a program call's gas went;
 //! - [`chain`]: a small test chain over an in-memory database.
 
 pub mod chain;
 pub mod evm;
 pub mod frame;
 pub mod host;
+pub mod instrument;
 pub mod pricing;
+pub mod profile;
 pub mod program;
 pub mod runtime;
 

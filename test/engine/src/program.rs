@@ -6,11 +6,13 @@
 //! exports `user_entrypoint(i32) -> i32` and `memory`; uses no floats, SIMD, atomics, reference
 //! types or further tables; and asks for at most 128 pages of memory.
 
+use crate::instrument::instrument;
+use crate::pricing::{InitCosts, ModuleStats, StylusParams};
 use std::fmt;
 use std::io::Read;
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
 use wasmi::ValType;
-use wasmi::{Engine, ExternType, Module};
+use wasmi::{Engine, Module};
 use wasmparser::{Parser, Validator, WasmFeatures};
 
 /// The first bytes of every deployed Stylus program.
@@ -154,15 +156,17 @@ pub fn decompress(code: &[u8]) -> Result<Vec<u8>, ProgramError> {
 
 pub use perun_sizes::deployed_code;
 
-/// A validated, compiled program.
+/// A validated, instrumented and compiled program.
 #[derive(Clone, Debug)]
 pub struct Program {
     /// The compiled module (cheap to clone; instantiate once per call).
     pub module: Module,
-    /// The wasm's length.
-    pub wasm_len: usize,
-    /// The memory's initial pages.
-    pub initial_pages: u32,
+    /// The memory's initial pages, paid for at every call.
+    pub footprint: u32,
+    /// The init-cost estimates Stylus stores at activation.
+    pub init_costs: InitCosts,
+    /// What the estimates were computed from.
+    pub stats: ModuleStats,
 }
 
 /// The wasm features Stylus activates programs with: the MVP plus mutable globals, sign
@@ -187,55 +191,33 @@ fn canonical(wasm: &[u8]) -> Result<Vec<u8>, ProgramError> {
     Ok(module.finish())
 }
 
-/// Validates and compiles a wasm as a Stylus program.
+/// Validates a wasm as Stylus activation does, instruments it for ink metering (see
+/// [`crate::instrument`]) and compiles it.
 ///
 /// # Errors
 /// The first rule the wasm breaks (see [`ProgramError`]).
-pub fn compile(engine: &Engine, wasm: &[u8]) -> Result<Program, ProgramError> {
+pub fn compile(
+    engine: &Engine,
+    wasm: &[u8],
+    params: &StylusParams,
+) -> Result<Program, ProgramError> {
     if !wasm.starts_with(b"\0asm") {
         return Err(ProgramError::NotWasm);
     }
-    let wasm = canonical(wasm)?;
+    let canonical = canonical(wasm)?;
     Validator::new_with_features(stylus_features())
-        .validate_all(&wasm)
+        .validate_all(&canonical)
         .map_err(|e| ProgramError::Invalid(e.message().to_string()))?;
-    let module = Module::new(engine, &wasm).map_err(|e| ProgramError::Invalid(e.to_string()))?;
-    for import in module.imports() {
-        let (m, n) = (import.module(), import.name());
-        if m != "vm_hooks" {
-            return Err(ProgramError::ForeignImport {
-                module: m.into(),
-                name: n.into(),
-            });
-        }
-        let ExternType::Func(ty) = import.ty() else {
-            return Err(ProgramError::NonFunctionImport(n.into()));
-        };
-        let Some((_, params, results)) = HOSTIOS.iter().find(|(name, _, _)| *name == n) else {
-            return Err(ProgramError::UnknownHostio(n.into()));
-        };
-        if ty.params() != *params || ty.results() != *results {
-            return Err(ProgramError::HostioSignature(n.into()));
-        }
-    }
-    let entry_ok = matches!(
-        module.get_export("user_entrypoint"),
-        Some(ExternType::Func(ty)) if ty.params() == [I32] && ty.results() == [I32]
-    );
-    if !entry_ok {
-        return Err(ProgramError::NoEntrypoint);
-    }
-    let Some(ExternType::Memory(memory)) = module.get_export("memory") else {
-        return Err(ProgramError::NoMemory);
-    };
-    let pages = memory.minimum();
-    if pages > u64::from(MAX_PAGES) {
-        return Err(ProgramError::MemoryTooLarge(pages));
-    }
+    let (metered, info) = instrument(&canonical, wasm.len(), params)?;
+    let init_costs = info
+        .stats
+        .init_costs()
+        .ok_or_else(|| ProgramError::Invalid("init cost estimates exceed 65,535 gas".into()))?;
+    let module = Module::new(engine, &metered).map_err(|e| ProgramError::Invalid(e.to_string()))?;
     Ok(Program {
         module,
-        wasm_len: wasm.len(),
-        // At most 128 by the check above.
-        initial_pages: pages as u32,
+        footprint: info.footprint,
+        init_costs,
+        stats: info.stats,
     })
 }

@@ -229,14 +229,18 @@ fn the_entry_point_and_memory_must_be_exported_and_memory_bounded() {
         rejection(deployed_code(&too_big)).0,
         ProgramError::MemoryTooLarge(129)
     );
-    // 128 pages is the limit, not past it.
+    // 128 pages is the limit, not past it; but entering such a program costs about 32 million
+    // gas (126 pages beyond the 2 free ones, and the exponential part at 128 pages).
     let mut c = chain();
-    c.place_program(
-        TARGET,
-        &program("", r#"(memory (export "memory") 128)"#, ""),
-    );
+    let big = program("", r#"(memory (export "memory") 128)"#, "");
+    c.place_program(TARGET, &big);
     let o = c.call(ALICE, TARGET, Vec::new(), U256::ZERO);
-    assert!(o.trap.is_none(), "{o:?}");
+    assert!(!o.success && o.halt.is_some(), "{o:?}");
+    assert!(o.trap.unwrap().1.contains("entry cost"));
+    c.gas_limit = 40_000_000;
+    let o = c.call(ALICE, TARGET, Vec::new(), U256::ZERO);
+    assert!(o.success, "{o:?}");
+    assert!(o.gas_used > 32_000_000, "{}", o.gas_used);
 }
 
 #[test]

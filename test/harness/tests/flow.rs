@@ -110,6 +110,9 @@ fn the_full_dispute_flow_gives_the_same_results_on_stylus_and_solidity() {
                 both.stylus.gas_used,
                 both.solidity.gas_used,
             ));
+            for p in pair.stylus.chain.evm.stylus.profiles() {
+                eprintln!("{label}: {p:?}");
+            }
             pair.compare_state(label, &ids, &[a, b])
                 .unwrap_or_else(|d| panic!("{d}"));
             both
