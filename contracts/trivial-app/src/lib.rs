@@ -58,8 +58,17 @@ impl Router<TrivialApp> for TrivialApp {
         None
     }
 
-    fn constructor(_: &mut TrivialApp, _: &[u8]) -> Option<ArbResult> {
-        None
+    /// `constructor()`: nothing to set. Like Solidity's default constructor it refuses value;
+    /// like every program's constructor it runs once (stylus-sdk's constructor slot), so the
+    /// StylusDeployer can deploy, activate and construct the app in one transaction.
+    fn constructor(s: &mut TrivialApp, _: &[u8]) -> Option<ArbResult> {
+        if let Err(e) = s.deny_value("constructor") {
+            return Some(Err(e));
+        }
+        if let Err(e) = s.check_constructor_slot() {
+            return Some(Err(e));
+        }
+        Some(Ok(Vec::new()))
     }
 }
 

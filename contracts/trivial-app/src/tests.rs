@@ -162,17 +162,24 @@ fn malformed_envelopes_revert_empty() {
 }
 
 #[test]
-fn other_selectors_empty_calldata_and_the_constructor_revert_empty() {
+fn other_selectors_and_empty_calldata_revert_empty() {
     let vm = PerunVM::new();
     assert_eq!(call(&vm, Vec::new()), Err(Vec::new()));
     assert_eq!(call(&vm, vec![0xab]), Err(Vec::new()));
     assert_eq!(call(&vm, vec![0xde, 0xad, 0xbe, 0xef]), Err(Vec::new()));
-    assert_eq!(
-        call(&vm, CONSTRUCTOR_SELECTOR.to_be_bytes().to_vec()),
-        Err(Vec::new())
-    );
-    // Nothing was written, the constructor guard included.
+    // Nothing was written.
     assert!(vm.vm.snapshot().storage.values().all(|v| *v == B256::ZERO));
+}
+
+#[test]
+fn the_constructor_runs_once_and_refuses_value() {
+    let constructor = || CONSTRUCTOR_SELECTOR.to_be_bytes().to_vec();
+    let vm = PerunVM::new();
+    vm.vm.set_value(U256::from(1));
+    assert_eq!(call(&vm, constructor()), Err(Vec::new()));
+    let vm = PerunVM::new();
+    assert_eq!(call(&vm, constructor()), Ok(Vec::new()));
+    assert_eq!(call(&vm, constructor()), Err(Vec::new()), "only once");
 }
 
 /// Checks the shape of a result: the app returns nothing or reverts with nothing.

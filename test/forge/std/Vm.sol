@@ -1,4 +1,4 @@
-// Vm: the subset of the Foundry cheatcode interface that this project's forge tests call.
+// Vm: the subset of the Foundry cheatcode interface this project's forge tests and scripts call.
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.30;
 
@@ -128,6 +128,45 @@ interface Vm {
         external
         returns (address deployedAddress);
 
+    // ---- Scripts: broadcasting, environment, files ----
+
+    /// @notice Where forge runs the code: tests, coverage, snapshots, or a script's dry run,
+    /// broadcast or resumption (values in upstream order; `isContext` takes the enum's index).
+    enum ForgeContext {
+        TestGroup,
+        Test,
+        Coverage,
+        Snapshot,
+        ScriptGroup,
+        ScriptDryRun,
+        ScriptBroadcast,
+        ScriptResume,
+        Unknown
+    }
+
+    /// @notice Whether forge runs in `context` (a group matches each of its members).
+    function isContext(ForgeContext context) external view returns (bool result);
+    /// @notice Makes every following call and creation of this script a transaction, sent by the
+    /// key or account given on the command line (`--private-key`, `--account`, `--ledger`, ...).
+    function startBroadcast() external;
+    /// @notice Ends `startBroadcast`.
+    function stopBroadcast() external;
+    /// @notice The environment variable `name`, or `defaultValue` if it is not set.
+    function envOr(string calldata name, string calldata defaultValue)
+        external
+        view
+        returns (string memory value);
+    /// @notice The environment variable `name` split at `delim`, each part parsed as an address.
+    function envAddress(string calldata name, string calldata delim)
+        external
+        view
+        returns (address[] memory value);
+    /// @notice Creates a directory, relative to the project root (needs write `fs_permissions`).
+    function createDir(string calldata path, bool recursive) external;
+    /// @notice Writes `json` to `path`, relative to the project root (needs write
+    /// `fs_permissions`).
+    function writeJson(string calldata json, string calldata path) external;
+
     // ---- JSON (keys are JSONPath, e.g. ".a.b[0]") ----
 
     function parseJson(string calldata json, string calldata key)
@@ -163,6 +202,20 @@ interface Vm {
         external
         pure
         returns (string[] memory keys);
+    /// @notice Adds `valueKey: value` to the JSON object named `objectKey`; returns the object.
+    function serializeAddress(string calldata objectKey, string calldata valueKey, address value)
+        external
+        returns (string memory json);
+    /// @notice As above, with an array of addresses.
+    function serializeAddress(
+        string calldata objectKey,
+        string calldata valueKey,
+        address[] calldata values
+    ) external returns (string memory json);
+    /// @notice As above, with a number.
+    function serializeUint(string calldata objectKey, string calldata valueKey, uint256 value)
+        external
+        returns (string memory json);
 
     // ---- Strings (bytes and bytes32 as 0x-prefixed hex, addresses checksummed) ----
 
