@@ -7,10 +7,19 @@
 //! - [`world`] deploys one implementation, with the shared ERC20 test token and apps;
 //! - [`abi`] builds the calldata of every Perun function from the mirrors' selectors;
 //! - [`sign`] signs states and withdrawal authorizations;
-//! - [`pair`] runs each step on both worlds and reports the first difference.
+//! - [`pair`] runs each step on both worlds and reports the first difference;
+//! - [`build`] makes channels, states and sub-allocations; [`ops`] the transactions of every
+//!   operation; [`flows`] the named lifecycles of the gas report;
+//! - [`snapshot`] saves and restores worlds; [`scenario`] generates random scenarios and runs
+//!   them on both worlds beside the verifier's model.
 
 pub mod abi;
 pub mod artifacts;
+pub mod build;
+pub mod flows;
+pub mod ops;
 pub mod pair;
+pub mod scenario;
 pub mod sign;
+pub mod snapshot;
 pub mod world;

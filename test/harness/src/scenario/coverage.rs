@@ -1,0 +1,250 @@
+//! What the random scenarios covered: each plan's tags (shape, story, funding, extras, flaws),
+//! each call kind's successes and reverts, the revert errors seen and the verifier's decisions,
+//! counted over a run and printed at its end.
+
+use super::plan::{Action, Duration, Flaw, Foreign, FundMode, Junk, Plan, Shape};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The custom errors of `contracts/solidity/Errors.sol`.
+const ERRORS: &[&str] = &[
+    "MalformedCalldata",
+    "SignatureCountMismatch",
+    "InvalidSignatureLength",
+    "InvalidSignatureS",
+    "InvalidSignatureV",
+    "InvalidSignature",
+    "NotLedgerChannel",
+    "InvalidParams",
+    "HasApp",
+    "HasLockedFunds",
+    "NoApp",
+    "SubChannelsTooShort",
+    "SubChannelIDMismatch",
+    "AssetsMismatch",
+    "SubAllocMismatch",
+    "LockedMismatch",
+    "BalancesLengthMismatch",
+    "SumOfBalancesMismatch",
+    "BalanceOverflow",
+    "IndexMapOutOfRange",
+    "NotRegistered",
+    "VersionTooLow",
+    "NotInDisputePhase",
+    "RefutationTimeoutPassed",
+    "TimeoutNotPassed",
+    "TimeoutPassed",
+    "AlreadyConcluded",
+    "WrongState",
+    "WrongOldState",
+    "ActorIndexOutOfRange",
+    "VersionNotIncremented",
+    "ProgressFromFinalState",
+    "StateNotFinal",
+    "OnlyAdjudicator",
+    "OutcomeLengthMismatch",
+    "AlreadySettled",
+    "NotSettled",
+    "WrongDepositValue",
+    "InsufficientHoldings",
+    "TokenTransferFailed",
+    "EthTransferFailed",
+    "Reentrancy",
+    "NotVirtualChannel",
+    "TimeoutOverflow",
+    "NoContractCode",
+    "NotYourTurn",
+    "InvalidAppData",
+    "BalancesChanged",
+];
+
+/// The name of the error revert data `data` carries: a custom error's name, `(empty)`, or the
+/// data in hex.
+pub fn error_name(data: &[u8]) -> String {
+    if data.is_empty() {
+        return "(empty)".into();
+    }
+    if data.len() == 4 {
+        if let Some(name) = ERRORS
+            .iter()
+            .find(|n| super::oracle::error_selector(n) == data[..4])
+        {
+            return (*name).into();
+        }
+    }
+    format!("0x{}", alloy_primitives::hex::encode(data))
+}
+
+/// The first word of a `Debug` form: the variant's name.
+fn variant(v: &impl fmt::Debug) -> String {
+    let s = format!("{v:?}");
+    s.split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn flaw_name(f: &Flaw) -> String {
+    match f {
+        Flaw::Sig(s) => format!("flaw: signature {}", variant(s)),
+        Flaw::Params(p) => format!("flaw: params {}", variant(p)),
+        Flaw::State { flaw, resign } => format!(
+            "flaw: state {}{}",
+            variant(flaw),
+            if *resign { " (re-signed)" } else { "" }
+        ),
+        Flaw::Subs(s) => format!("flaw: sub-channels {}", variant(s)),
+        Flaw::Calldata(c) => format!("flaw: calldata {}", variant(c)),
+        Flaw::Value(_) => "flaw: ETH value".into(),
+        Flaw::Sender => "flaw: unexpected sender".into(),
+    }
+}
+
+fn action_name(a: &Action) -> String {
+    match a {
+        Action::Token(m) => format!("extra: token {m:?}"),
+        Action::Junk(j) => match j {
+            Junk::Garbage { .. } => "extra: garbage calldata".into(),
+            Junk::OnlyAdjudicator { .. } => "extra: adjudicator-only call by an outsider".into(),
+            Junk::Views { value: true } => "extra: views with ETH".into(),
+            Junk::Views { value: false } => "extra: views".into(),
+            Junk::WrongKind { .. } => "extra: wrong channel kind".into(),
+            Junk::HugeDeposit { .. } => "extra: deposit beyond 2^255".into(),
+        },
+        Action::Withdraw(w) => format!(
+            "extra: withdraw {:?} signed {:?} to {:?}",
+            w.amount, w.signer, w.receiver
+        ),
+        other => format!("extra: {}", variant(other)),
+    }
+}
+
+/// The tags of a plan.
+pub fn tags(plan: &Plan) -> Vec<String> {
+    let mut t = Vec::new();
+    match &plan.shape {
+        Shape::Ledger {
+            parties,
+            repeat,
+            also_virtual,
+            assets,
+            foreign,
+            app,
+            duration,
+            subs,
+        } => {
+            t.push("shape: ledger channel".to_string());
+            t.push(format!("parties: {}", parties.clamp(&2, &8)));
+            if *repeat && *parties >= 3 {
+                t.push("parties: a repeated participant".into());
+            }
+            if *also_virtual {
+                t.push("ledger channel with the virtual flag".into());
+            }
+            t.push(format!("assets: {assets:?}"));
+            if *foreign != Foreign::None {
+                t.push(format!("assets: foreign {foreign:?}"));
+            }
+            t.push(format!("app: {app:?}"));
+            if *duration != Duration::Normal {
+                t.push(format!("challenge duration: {duration:?}"));
+            }
+            t.push(format!("sub-channels: {}", subs.len().min(8)));
+            for s in subs.iter().take(8) {
+                t.push(format!("sub-channel app: {:?}", s.app));
+                if s.nested % 3 > 0 {
+                    t.push("sub-channels: nested".into());
+                }
+            }
+        }
+        Shape::Virtual { assets, app } => {
+            t.push("shape: virtual channel".into());
+            t.push(format!("assets: {assets:?}"));
+            if *app {
+                t.push("virtual channel with an app".into());
+            }
+        }
+    }
+    t.push(format!("story: {}", variant(&plan.story)));
+    for f in &plan.funding {
+        t.push(match f {
+            FundMode::Exact => "funding: exact".into(),
+            FundMode::Short(_) => "funding: short (underfunded)".into(),
+            FundMode::Over(_) => "funding: over (overfunded)".into(),
+            FundMode::Zero => "funding: zero deposit".into(),
+            FundMode::Skip => "funding: no deposit (underfunded)".into(),
+            FundMode::ChannelId => "funding: under the channel ID".into(),
+        });
+    }
+    for (_, a) in &plan.extras {
+        t.push(action_name(a));
+    }
+    for (_, f) in &plan.flaws {
+        t.push(flaw_name(f));
+    }
+    t.sort();
+    t.dedup();
+    t
+}
+
+/// Counts over a run.
+#[derive(Clone, Debug, Default)]
+pub struct Tally {
+    /// Scenarios run.
+    pub scenarios: u64,
+    /// Steps run (transactions and time steps).
+    pub steps: u64,
+    /// Per call kind: (succeeded, reverted).
+    pub calls: BTreeMap<String, (u64, u64)>,
+    /// Per plan tag: the number of scenarios with it.
+    pub tags: BTreeMap<String, u64>,
+    /// Per revert error: how often a call reverted with it.
+    pub reverts: BTreeMap<String, u64>,
+    /// Per decision of the verifier comparison: how often it was made.
+    pub verifier: BTreeMap<String, u64>,
+}
+
+impl Tally {
+    /// Adds `other` to this tally.
+    pub fn merge(&mut self, other: &Tally) {
+        self.scenarios += other.scenarios;
+        self.steps += other.steps;
+        for (k, (a, b)) in &other.calls {
+            let e = self.calls.entry(k.clone()).or_default();
+            e.0 += a;
+            e.1 += b;
+        }
+        for (map, from) in [
+            (&mut self.tags, &other.tags),
+            (&mut self.reverts, &other.reverts),
+            (&mut self.verifier, &other.verifier),
+        ] {
+            for (k, v) in from {
+                *map.entry(k.clone()).or_default() += v;
+            }
+        }
+    }
+}
+
+impl fmt::Display for Tally {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} scenarios, {} steps", self.scenarios, self.steps)?;
+        writeln!(f, "calls (succeeded / reverted):")?;
+        for (k, (ok, rev)) in &self.calls {
+            writeln!(f, "  {k:<28} {ok:>7} / {rev:>7}")?;
+        }
+        writeln!(f, "scenarios per tag:")?;
+        for (k, n) in &self.tags {
+            writeln!(f, "  {k:<52} {n:>6}")?;
+        }
+        writeln!(f, "reverts per error:")?;
+        for (k, n) in &self.reverts {
+            writeln!(f, "  {k:<28} {n:>7}")?;
+        }
+        writeln!(f, "verifier comparison:")?;
+        for (k, n) in &self.verifier {
+            writeln!(f, "  {k:<60} {n:>7}")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,628 @@
+//! The scenario generator and runner on fixed plans: seeds replay exactly, every kind of
+//! scenario appears, complete lifecycles succeed at every step, bad input reverts alike in both
+//! implementations with the error the verifier predicts, and a contradicted prediction fails.
+
+use alloy_primitives::{Address, Bytes, U256};
+use perun_engine::chain::Outcome;
+use perun_harness::abi;
+use perun_harness::build::Chan;
+use perun_harness::ops::Call;
+use perun_harness::scenario::compile::compile;
+use perun_harness::scenario::coverage::{tags, Tally};
+use perun_harness::scenario::driver;
+use perun_harness::scenario::oracle::{error_selector, Oracle};
+use perun_harness::scenario::plan::{
+    Action, Amount, AppKind, Assets, CalldataFlaw, Change, Duration, Flaw, Foreign, ParamsFlaw,
+    Plan, Receiver, Shape, SigFlaw, Signer, Story, SubShape, Time, Version, Withdrawal,
+};
+use perun_harness::scenario::run::Runner;
+use perun_harness::world::{Addresses, START};
+use std::collections::BTreeSet;
+
+fn ledger(parties: u8, assets: Assets, app: AppKind, subs: Vec<SubShape>) -> Shape {
+    Shape::Ledger {
+        parties,
+        repeat: false,
+        also_virtual: false,
+        assets,
+        foreign: Foreign::None,
+        app,
+        duration: Duration::Normal,
+        subs,
+    }
+}
+
+fn sub(parties: u8, offset: u8, app: AppKind, nested: u8) -> SubShape {
+    SubShape {
+        parties,
+        offset,
+        app,
+        nested,
+    }
+}
+
+fn plan(shape: Shape, story: Story) -> Plan {
+    Plan {
+        shape,
+        funding: Vec::new(),
+        story,
+        extras: Vec::new(),
+        flaws: Vec::new(),
+    }
+}
+
+fn runner() -> Runner {
+    Runner::new().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs `plan`; both implementations and the verifier must agree. Returns each call's label
+/// and error name (empty on success).
+fn run(runner: &mut Runner, plan: &Plan) -> Vec<(String, String)> {
+    let sc = compile(plan, &runner.addresses());
+    if let Err(f) = runner.run(&sc, &mut Tally::default()) {
+        panic!("{f}\nplan: {plan:?}");
+    }
+    runner
+        .trace()
+        .iter()
+        .map(|t| (t.label.clone(), t.error.clone()))
+        .collect()
+}
+
+#[test]
+fn the_same_seed_gives_the_same_plan_and_steps() {
+    let at = Addresses::new();
+    for seed in [0, 1, 0xdead_beef, u64::MAX] {
+        let (a, b) = (driver::plan(seed), driver::plan(seed));
+        assert_eq!(a, b);
+        let (x, y) = (compile(&a, &at), compile(&b, &at));
+        assert_eq!(format!("{:?}", x.steps), format!("{:?}", y.steps));
+    }
+    assert_eq!(driver::parse_seed("0x00000000000000ff").ok(), Some(255));
+    assert_eq!(driver::parse_seed("ff").ok(), Some(255));
+    assert!(driver::parse_seed("xyz").is_err());
+}
+
+#[test]
+fn every_scenario_kind_appears_among_the_first_thousand_seeds() {
+    let seen: BTreeSet<String> = (0..1_000u64)
+        .flat_map(|seed| tags(&driver::plan(seed)))
+        .collect();
+    let wanted = [
+        "story: Happy",
+        "story: Dispute",
+        "story: ForceExec",
+        "story: SubRefute",
+        "story: VirtualV1",
+        "story: VirtualDirect",
+        "story: Chaos",
+        "app: Trivial",
+        "app: Counter",
+        "sub-channels: 0",
+        "sub-channels: 8",
+        "sub-channels: nested",
+        "sub-channel app: None",
+        "sub-channel app: Trivial",
+        "assets: Eth",
+        "assets: Erc20",
+        "assets: Both",
+        "parties: 2",
+        "parties: 8",
+        "parties: a repeated participant",
+        "funding: short (underfunded)",
+        "funding: over (overfunded)",
+        "funding: zero deposit",
+        "funding: no deposit (underfunded)",
+        "funding: under the channel ID",
+        "extra: token ReturnFalse",
+        "extra: token Revert",
+        "extra: token Fee",
+        "extra: token NoReturn",
+        "extra: token Reenter",
+        "extra: deposit beyond 2^255",
+        "extra: Advance",
+        "extra: Conclude",
+        "extra: garbage calldata",
+        "extra: adjudicator-only call by an outsider",
+        "extra: withdraw TooMuch signed Own to Own",
+        "flaw: signature FlipBit",
+        "flaw: signature Swap",
+        "flaw: signature Drop",
+        "flaw: signature HighS",
+        "flaw: signature BadV",
+        "flaw: params Nonce",
+        "flaw: state Version",
+        "flaw: state Locked (re-signed)",
+        "flaw: sub-channels Stale",
+        "flaw: calldata Truncate",
+        "flaw: calldata Flip",
+        "flaw: calldata Offset",
+        "flaw: ETH value",
+        "flaw: unexpected sender",
+        "challenge duration: Max",
+        "virtual channel with an app",
+    ];
+    let missing: Vec<_> = wanted.iter().filter(|w| !seen.contains(**w)).collect();
+    assert!(missing.is_empty(), "never generated: {missing:?}");
+}
+
+#[test]
+fn complete_lifecycles_succeed_at_every_step() {
+    let mut r = runner();
+    let plans = [
+        plan(
+            ledger(2, Assets::Both, AppKind::None, vec![]),
+            Story::Happy {
+                version: 2,
+                merged: true,
+            },
+        ),
+        plan(
+            ledger(8, Assets::Erc20, AppKind::None, vec![]),
+            Story::Happy {
+                version: 0,
+                merged: true,
+            },
+        ),
+        plan(
+            ledger(3, Assets::Eth, AppKind::None, vec![]),
+            Story::Dispute {
+                refutes: 3,
+                wait: Time::PastChallenge,
+            },
+        ),
+        plan(
+            ledger(2, Assets::Eth, AppKind::Trivial, vec![]),
+            Story::ForceExec {
+                target: 0,
+                moves: 2,
+                last: Change::Final,
+            },
+        ),
+        plan(
+            ledger(3, Assets::Both, AppKind::Counter, vec![]),
+            Story::ForceExec {
+                target: 0,
+                moves: 3,
+                last: Change::Valid,
+            },
+        ),
+        plan(
+            ledger(
+                4,
+                Assets::Both,
+                AppKind::None,
+                (0..8)
+                    .map(|j| {
+                        sub(
+                            2 + j % 3,
+                            j,
+                            [AppKind::None, AppKind::Trivial, AppKind::Counter][usize::from(j % 3)],
+                            j % 3,
+                        )
+                    })
+                    .collect(),
+            ),
+            Story::SubRefute { sub: 5 },
+        ),
+        plan(
+            ledger(
+                3,
+                Assets::Eth,
+                AppKind::None,
+                vec![sub(2, 1, AppKind::Counter, 1)],
+            ),
+            Story::ForceExec {
+                target: 1,
+                moves: 2,
+                last: Change::Valid,
+            },
+        ),
+        plan(
+            Shape::Ledger {
+                parties: 3,
+                repeat: false,
+                also_virtual: false,
+                assets: Assets::Both,
+                foreign: Foreign::OtherChain,
+                app: AppKind::None,
+                duration: Duration::Normal,
+                subs: vec![sub(2, 0, AppKind::None, 0)],
+            },
+            Story::Dispute {
+                refutes: 1,
+                wait: Time::PastChallenge,
+            },
+        ),
+        plan(
+            Shape::Ledger {
+                parties: 2,
+                repeat: false,
+                also_virtual: true,
+                assets: Assets::Both,
+                foreign: Foreign::None,
+                app: AppKind::None,
+                duration: Duration::Normal,
+                subs: vec![],
+            },
+            Story::Dispute {
+                refutes: 2,
+                wait: Time::PastChallenge,
+            },
+        ),
+        plan(
+            Shape::Ledger {
+                parties: 2,
+                repeat: false,
+                also_virtual: false,
+                assets: Assets::Eth,
+                foreign: Foreign::NoHolder,
+                app: AppKind::None,
+                duration: Duration::Normal,
+                subs: vec![],
+            },
+            Story::Happy {
+                version: 1,
+                merged: true,
+            },
+        ),
+        plan(
+            Shape::Virtual {
+                assets: Assets::Both,
+                app: false,
+            },
+            Story::VirtualV1 {
+                refute: true,
+                first: 1,
+            },
+        ),
+        plan(
+            Shape::Virtual {
+                assets: Assets::Eth,
+                app: false,
+            },
+            Story::VirtualDirect {
+                refute: true,
+                final_parent: true,
+            },
+        ),
+        plan(
+            Shape::Virtual {
+                assets: Assets::Erc20,
+                app: false,
+            },
+            Story::VirtualDirect {
+                refute: false,
+                final_parent: false,
+            },
+        ),
+    ];
+    for p in &plans {
+        for (label, error) in run(&mut r, p) {
+            assert!(error.is_empty(), "{label} reverted with {error} in {p:?}");
+        }
+    }
+}
+
+/// The error of the first call whose label starts with `prefix`.
+fn error_of(trace: &[(String, String)], prefix: &str) -> String {
+    trace
+        .iter()
+        .find(|(l, _)| l.starts_with(prefix))
+        .map(|(_, e)| e.clone())
+        .unwrap_or_else(|| panic!("no step {prefix} in {trace:?}"))
+}
+
+fn flawed(story: Story, at: u8, flaw: Flaw) -> Plan {
+    let mut p = plan(ledger(2, Assets::Eth, AppKind::None, vec![]), story);
+    p.flaws = vec![(at, flaw)];
+    p
+}
+
+fn dispute() -> Story {
+    Story::Dispute {
+        refutes: 0,
+        wait: Time::PastChallenge,
+    }
+}
+
+fn happy() -> Story {
+    Story::Happy {
+        version: 0,
+        merged: true,
+    }
+}
+
+#[test]
+fn bad_input_reverts_alike_with_the_error_the_verifier_predicts() {
+    let mut r = runner();
+    let cases = [
+        (
+            flawed(dispute(), 0, Flaw::Sig(SigFlaw::HighS { which: 1 })),
+            "register",
+            "InvalidSignatureS",
+        ),
+        (
+            flawed(dispute(), 0, Flaw::Sig(SigFlaw::Drop)),
+            "register",
+            "SignatureCountMismatch",
+        ),
+        (
+            flawed(dispute(), 0, Flaw::Sig(SigFlaw::Swap)),
+            "register",
+            "InvalidSignature",
+        ),
+        (
+            flawed(dispute(), 0, Flaw::Sig(SigFlaw::WrongKey { which: 0 })),
+            "register",
+            "InvalidSignature",
+        ),
+        (
+            flawed(dispute(), 0, Flaw::Sig(SigFlaw::BadV { which: 0, v: 1 })),
+            "register",
+            "InvalidSignatureV",
+        ),
+        (
+            flawed(
+                dispute(),
+                0,
+                Flaw::Sig(SigFlaw::Length { which: 0, len: 64 }),
+            ),
+            "register",
+            "InvalidSignatureLength",
+        ),
+        (
+            flawed(dispute(), 0, Flaw::Params(ParamsFlaw::Nonce)),
+            "register",
+            "InvalidParams",
+        ),
+        (
+            flawed(dispute(), 0, Flaw::Params(ParamsFlaw::Ledger)),
+            "register",
+            "NotLedgerChannel",
+        ),
+        (
+            flawed(dispute(), 0, Flaw::Calldata(CalldataFlaw::Truncate(128))),
+            "register",
+            "(empty)",
+        ),
+        (flawed(dispute(), 0, Flaw::Value(0)), "register", "(empty)"),
+        (flawed(dispute(), 0, Flaw::Sender), "register", ""),
+        (
+            flawed(dispute(), 2, Flaw::Calldata(CalldataFlaw::Selector)),
+            "conclude",
+            "(empty)",
+        ),
+        (
+            flawed(
+                happy(),
+                0,
+                Flaw::State {
+                    flaw: perun_harness::scenario::plan::StateFlaw::Final,
+                    resign: true,
+                },
+            ),
+            "concludeFinal",
+            "StateNotFinal",
+        ),
+        (
+            flawed(
+                happy(),
+                0,
+                Flaw::State {
+                    flaw: perun_harness::scenario::plan::StateFlaw::Huge,
+                    resign: true,
+                },
+            ),
+            "concludeFinal",
+            "BalanceOverflow",
+        ),
+        (
+            flawed(
+                Story::Dispute {
+                    refutes: 0,
+                    wait: Time::Tick(3),
+                },
+                0,
+                Flaw::Sender,
+            ),
+            "conclude",
+            "TimeoutNotPassed",
+        ),
+        (
+            flawed(happy(), 1, Flaw::Sig(SigFlaw::FlipBit { which: 0, at: 70 })),
+            "withdraw ETH L 0",
+            "InvalidSignature",
+        ),
+    ];
+    for (p, step, want) in &cases {
+        let trace = run(&mut r, p);
+        assert_eq!(&error_of(&trace, step), want, "{step} in {p:?}: {trace:?}");
+    }
+}
+
+#[test]
+fn withdrawals_of_too_much_twice_or_by_another_signer_revert_alike() {
+    let mut r = runner();
+    let w = |amount, signer, receiver| {
+        (
+            9u8,
+            Action::Withdraw(Withdrawal {
+                ledger: 0,
+                who: 0,
+                asset: 0,
+                amount,
+                signer,
+                receiver,
+            }),
+        )
+    };
+    let mut p = plan(ledger(2, Assets::Erc20, AppKind::None, vec![]), happy());
+    // Before the story's withdrawals (position 1): too much, another signer, then the story's
+    // own withdrawal of participant 0, then the same again (twice).
+    p.extras = vec![
+        (
+            1,
+            Action::Withdraw(Withdrawal {
+                ledger: 0,
+                who: 0,
+                asset: 0,
+                amount: Amount::TooMuch,
+                signer: Signer::Own,
+                receiver: Receiver::Own,
+            }),
+        ),
+        (
+            1,
+            Action::Withdraw(Withdrawal {
+                ledger: 0,
+                who: 0,
+                asset: 0,
+                amount: Amount::Outcome,
+                signer: Signer::Other,
+                receiver: Receiver::Own,
+            }),
+        ),
+        w(Amount::Outcome, Signer::Own, Receiver::Own),
+    ];
+    let trace = run(&mut r, &p);
+    let withdrawals: Vec<&String> = trace
+        .iter()
+        .filter(|(l, _)| l.starts_with("withdraw ERC20 L 0"))
+        .map(|(_, e)| e)
+        .collect();
+    assert_eq!(
+        withdrawals,
+        [
+            "InvalidSignature",
+            "InsufficientHoldings",
+            "",
+            "InsufficientHoldings"
+        ],
+        "{trace:?}"
+    );
+}
+
+#[test]
+fn conclude_of_an_unregistered_channel_and_early_progress_revert_alike() {
+    let mut r = runner();
+    let mut p = plan(
+        ledger(2, Assets::Eth, AppKind::Counter, vec![]),
+        Story::Chaos,
+    );
+    p.extras = vec![
+        (
+            0,
+            Action::Conclude {
+                ledger: 0,
+                state: Version::Same,
+            },
+        ),
+        (
+            1,
+            Action::Register {
+                ledger: 0,
+                version: Version::Next,
+                fin: false,
+            },
+        ),
+        (
+            2,
+            Action::Progress {
+                target: 0,
+                change: Change::WrongActor,
+            },
+        ),
+        (3, Action::Advance(Time::PastChallenge)),
+        (
+            4,
+            Action::Progress {
+                target: 0,
+                change: Change::WrongActor,
+            },
+        ),
+        (
+            5,
+            Action::Progress {
+                target: 0,
+                change: Change::CounterSkip,
+            },
+        ),
+        (
+            6,
+            Action::Progress {
+                target: 0,
+                change: Change::Shift,
+            },
+        ),
+        (
+            7,
+            Action::Progress {
+                target: 0,
+                change: Change::Valid,
+            },
+        ),
+    ];
+    let trace = run(&mut r, &p);
+    let errors: Vec<&str> = trace.iter().map(|(_, e)| e.as_str()).collect();
+    let tail = &errors[errors.len() - 7..];
+    assert_eq!(
+        tail,
+        [
+            "NotRegistered",
+            "",
+            "TimeoutNotPassed",
+            "NotYourTurn",
+            "InvalidAppData",
+            "BalancesChanged",
+            ""
+        ],
+        "{trace:?}"
+    );
+}
+
+#[test]
+fn the_oracle_fails_when_the_contracts_contradict_its_prediction() {
+    let at = Addresses::new();
+    let chan = Chan::ledger(&[0, 1], 7);
+    let eth = [perun_harness::build::AssetKind::Eth.asset(&at)];
+    let state = chan.state(1, &eth, vec![vec![U256::from(1), U256::from(2)]], false);
+    let data = abi::register(&chan.signed(&state), &[]);
+    let reverted = |output: Vec<u8>| Outcome {
+        success: false,
+        output: Bytes::from(output),
+        halt: None,
+        logs: Vec::new(),
+        gas_used: 0,
+        created: None,
+        trap: None,
+    };
+    let no_code = |_: Address| false;
+    let call = |value| Call {
+        label: "register".into(),
+        from: chan.address(0),
+        to: at.adjudicator,
+        data: data.clone(),
+        value,
+    };
+    // The model accepts this registration: a revert contradicts it.
+    let mut oracle = Oracle::new(at, START);
+    let bad = reverted(error_selector("InvalidSignature").to_vec());
+    let err = oracle
+        .check(&call(U256::ZERO), &bad, START, no_code)
+        .expect_err("a contradicted prediction");
+    assert!(err.contains("InvalidSignature"), "{err}");
+    // A success without the ChannelUpdate event contradicts it too.
+    let mut oracle = Oracle::new(at, START);
+    let mut quiet = reverted(Vec::new());
+    quiet.success = true;
+    assert!(oracle
+        .check(&call(U256::ZERO), &quiet, START, no_code)
+        .is_err());
+    // Value sent to `register` must revert with empty data.
+    let mut oracle = Oracle::new(at, START);
+    let empty = reverted(Vec::new());
+    assert!(oracle
+        .check(&call(U256::from(1)), &empty, START, no_code)
+        .is_ok());
+}
