@@ -40,6 +40,8 @@ library Disputes {
     function deadline(uint64 challengeDuration) internal view returns (uint64) {
         uint256 t = block.timestamp + challengeDuration;
         if (t > type(uint64).max) revert TimeoutOverflow();
+        // Safe: checked against the uint64 range on the line above.
+        // forge-lint: disable-next-line(unsafe-typecast)
         return uint64(t);
     }
 
@@ -91,12 +93,16 @@ library Disputes {
         bool isFinal
     ) internal returns (bool changed, uint64 timeout) {
         Dispute memory old = disputes[id];
+        // v1 stores the challenge duration in 64 bits and truncates it the same way (SPEC 3).
+        // forge-lint: disable-next-line(unsafe-typecast)
         uint64 cd = uint64(challengeDuration);
         if (old.stateHash != 0) {
             if (old.stateHash == stateHash) return (false, old.timeout);
             if (old.version >= version) revert VersionTooLow();
             if (old.phase != DISPUTE) revert NotInDisputePhase();
             if (block.timestamp >= old.timeout) revert RefutationTimeoutPassed();
+            // Safe: a timestamp fits in 64 bits until the year 584,942,417,355.
+            // forge-lint: disable-next-line(unsafe-typecast)
             timeout = isFinal ? uint64(block.timestamp) : old.timeout;
         } else {
             timeout = isFinal ? uint64(block.timestamp) : deadline(cd);
@@ -128,6 +134,8 @@ library Disputes {
         if (d.phase == DISPUTE && d.hasApp) {
             uint256 t = uint256(d.timeout) + d.challengeDuration;
             if (t > type(uint64).max) revert TimeoutOverflow();
+            // Safe: checked against the uint64 range on the line above.
+            // forge-lint: disable-next-line(unsafe-typecast)
             d.timeout = uint64(t);
         }
         if (block.timestamp < d.timeout) revert TimeoutNotPassed();
@@ -152,7 +160,11 @@ library Disputes {
             disputes,
             id,
             Dispute(
+                // Safe: a timestamp fits in 64 bits.
+                // forge-lint: disable-next-line(unsafe-typecast)
                 uint64(block.timestamp),
+                // The duration is truncated to 64 bits as in v1 (SPEC 3).
+                // forge-lint: disable-next-line(unsafe-typecast)
                 uint64(challengeDuration),
                 version,
                 CONCLUDED,
