@@ -1,0 +1,184 @@
+//! `perun-report`: the main job. Measures every operation and flow of the reference set on the
+//! Solidity mirrors and the Stylus programs, runs the conformance vectors and the random
+//! differential scenarios, prints the report and writes it as `report/gas.md` and
+//! `report/gas.svg`.
+//!
+//! Usage: `perun-report [--scenarios N] [--seed HEX] [--out DIR]` (defaults: 2,000 scenarios,
+//! a random seed, `report/`). Exits 1 if a vector or a scenario diverges, 2 on bad usage or a
+//! missing build.
+
+mod anchors;
+mod markdown;
+mod measure;
+mod progress;
+mod svg;
+mod table;
+
+use markdown::Conformance;
+use perun_harness::scenario::driver;
+use perun_conformance::{check, default_vectors_path, vectors};
+use progress::Progress;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+struct Args {
+    scenarios: usize,
+    seed: Option<String>,
+    out: PathBuf,
+}
+
+fn usage() -> ExitCode {
+    eprintln!("usage: perun-report [--scenarios N] [--seed HEX] [--out DIR]");
+    ExitCode::from(2)
+}
+
+fn args() -> Option<Args> {
+    let mut a = Args {
+        scenarios: 2_000,
+        seed: None,
+        out: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../report"),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let value = it.next()?;
+        match flag.as_str() {
+            "--scenarios" => a.scenarios = value.replace('_', "").parse().ok()?,
+            "--seed" => a.seed = Some(value),
+            "--out" => a.out = value.into(),
+            _ => return None,
+        }
+    }
+    Some(a)
+}
+
+fn vectors_summary(c: &mut Conformance) -> Result<(), String> {
+    let path = default_vectors_path();
+    let file = vectors::load(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    for v in &file.vectors {
+        let r = check::check_vector(v).map_err(|e| format!("vector {}: {e}", v.id))?;
+        c.vectors.1 += 1;
+        if r.passed() {
+            c.vectors.0 += 1;
+        }
+        let failed = r.failures().count();
+        c.fields.1 += r.checks.len();
+        c.fields.0 += r.checks.len() - failed;
+    }
+    Ok(())
+}
+
+/// The differential run, as the report shows it.
+struct Summary {
+    scenarios: usize,
+    steps: usize,
+    seed: String,
+    divergences: Vec<String>,
+}
+
+/// Runs `n` random differential scenarios (the harness's driver, the same one as the test
+/// command's `differential` test) from `seed`, or from a fresh seed.
+fn differential(n: usize, seed: Option<&str>) -> Result<Summary, String> {
+    let seed = match seed {
+        Some(s) => driver::parse_seed(s).map_err(|e| e.to_string())?,
+        None => driver::fresh_seed(),
+    };
+    let cfg = driver::Config {
+        scenarios: n as u64,
+        seed,
+        threads: std::thread::available_parallelism().map_or(1, |c| c.get().min(2)),
+    };
+    eprintln!(
+        "differential scenarios: {n} from seed {seed:016x} on {} threads",
+        cfg.threads
+    );
+    let summary = driver::run(&cfg).map_err(|e| e.to_string())?;
+    eprintln!(
+        "differential scenarios: {} scenarios, {} transactions in {:.1} s",
+        summary.tally.scenarios,
+        summary.tally.steps,
+        summary.elapsed.as_secs_f64()
+    );
+    let divergences = match summary.found {
+        Some(found) => {
+            eprintln!("{found}");
+            vec![format!(
+                "scenario seed {:016x}: {} (replay: PERUN_SEED={:016x} PERUN_SCENARIOS=1 \
+                 cargo test -p perun-harness --test differential)",
+                found.seed, found.failure, found.seed
+            )]
+        }
+        None => Vec::new(),
+    };
+    Ok(Summary {
+        scenarios: usize::try_from(summary.tally.scenarios).unwrap_or(usize::MAX),
+        steps: usize::try_from(summary.tally.steps).unwrap_or(usize::MAX),
+        seed: format!("{seed:016x}"),
+        divergences,
+    })
+}
+
+fn main() -> ExitCode {
+    let Some(args) = args() else {
+        return usage();
+    };
+    let mut conformance = Conformance::default();
+    if let Err(e) = vectors_summary(&mut conformance) {
+        eprintln!("perun-report: {e}");
+        return ExitCode::from(2);
+    }
+    let anchors_path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../report/anchors/reference-gas.csv");
+    let anchors = match anchors::load(&anchors_path) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("perun-report: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut bar = Progress::new("gas: flows on 3 worlds", table::RUNS);
+    let measured = match table::measure(&anchors, |label| bar.tick(label)) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("\nperun-report: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    bar.finish();
+
+    match differential(args.scenarios, args.seed.as_deref()) {
+        Ok(summary) => {
+            conformance.scenarios = summary.scenarios;
+            conformance.steps = summary.steps;
+            conformance.seed = summary.seed;
+            conformance.divergences = summary.divergences;
+        }
+        Err(e) => {
+            eprintln!("perun-report: {e}");
+            return ExitCode::from(2);
+        }
+    }
+
+    let md = markdown::report(&measured, &conformance);
+    let svg = svg::figure(&measured);
+    if let Err(e) = std::fs::create_dir_all(&args.out)
+        .and_then(|()| std::fs::write(args.out.join("gas.md"), &md))
+        .and_then(|()| std::fs::write(args.out.join("gas.svg"), &svg))
+    {
+        eprintln!("perun-report: writing {}: {e}", args.out.display());
+        return ExitCode::from(2);
+    }
+    println!("{md}");
+    eprintln!(
+        "perun-report: wrote {} and {}",
+        args.out.join("gas.md").display(),
+        args.out.join("gas.svg").display()
+    );
+    let clean = conformance.vectors.0 == conformance.vectors.1
+        && conformance.fields.0 == conformance.fields.1
+        && conformance.divergences.is_empty();
+    if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
