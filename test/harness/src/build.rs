@@ -108,16 +108,25 @@ impl Chan {
     }
 
     /// Participant `i`'s address.
+    ///
+    /// # Panics
+    /// If the channel has no participant `i` (a bug in the caller, which builds the channel).
     pub fn address(&self, i: usize) -> Address {
         address(self.keys[i])
     }
 
     /// Participant `i`'s signer.
+    ///
+    /// # Panics
+    /// If the channel has no participant `i`.
     pub fn signer(&self, i: usize) -> Signer {
         test_signer(self.keys[i])
     }
 
     /// Participant `i`'s funding ID.
+    ///
+    /// # Panics
+    /// If the channel has no participant `i`.
     pub fn funding_id(&self, i: usize) -> B256 {
         funding_id(self.id, self.address(i))
     }
@@ -162,6 +171,10 @@ impl Chan {
 }
 
 /// What a state holds in total per asset: its balances and what it locks.
+///
+/// # Panics
+/// If a balance row or a locked entry has fewer entries than the state has assets (states of
+/// this module's builders never do).
 pub fn totals(state: &Channel::State) -> Vec<U256> {
     let o = &state.outcome;
     (0..o.assets.len())

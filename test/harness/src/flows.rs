@@ -157,8 +157,8 @@ pub fn force_execution(at: &Addresses, nonce: u64) -> Flow {
     }
 }
 
-/// A 2-party ledger channel locking `subs` sub-channels of the same parties (with the trivial
-/// app if `app`), registered and concluded; `n` participants in the ledger.
+/// A ledger channel of `n` participants locking `subs` 2-party sub-channels of its first two
+/// (with the trivial app if `app`), registered and concluded.
 pub fn sub_channels(at: &Addresses, n: usize, subs: usize, app: bool, nonce: u64) -> Flow {
     let keys: Vec<u64> = (0..n as u64).collect();
     let chan = Chan::ledger(&keys, nonce);

@@ -49,14 +49,6 @@ impl Step {
             value,
         })
     }
-
-    /// The step's label (`advance N s` for time).
-    pub fn label(&self) -> String {
-        match self {
-            Step::Call(c) => c.label.clone(),
-            Step::Advance(s) => format!("advance {s} s"),
-        }
-    }
 }
 
 /// Participant `i` of `chan` deposits `amount` of `asset` for itself (an ERC20 deposit is an
@@ -212,11 +204,6 @@ pub fn registry_conclude(
         abi::registry_conclude(&chan.params, state),
         U256::ZERO,
     )
-}
-
-/// A raw call, for bad input.
-pub fn raw(label: &str, from: Address, to: Address, data: Vec<u8>, value: U256) -> Step {
-    Step::call(label, from, to, data, value)
 }
 
 impl Pair {

@@ -23,9 +23,9 @@ fn differential_random_scenarios_agree_with_each_other_and_the_verifier() {
         note(&summary.tally.to_string());
     }
     note(&format!(
-        "differential: {} scenarios, {} steps in {:.1} s (seed {:016x})",
+        "differential: {} scenarios, {} transactions in {:.1} s (seed {:016x})",
         summary.tally.scenarios,
-        summary.tally.steps,
+        summary.tally.transactions,
         summary.elapsed.as_secs_f64(),
         cfg.seed
     ));

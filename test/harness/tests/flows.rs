@@ -1,5 +1,6 @@
-//! Every named flow of the gas report succeeds step by step with identical results on the
-//! Stylus programs and the Solidity mirrors, and leaves the holders as the outcome says.
+//! Every named flow of the gas report succeeds step by step with identical results (status,
+//! return data, logs) on the Stylus programs and the Solidity mirrors, and leaves every
+//! account's and both holders' ETH and token balances equal in the two worlds.
 
 use perun_harness::build::{address, AssetKind};
 use perun_harness::flows::{self, Flow};
@@ -20,6 +21,8 @@ fn run(flow: Flow) {
             both.solidity
         );
     }
+    pair.compare_state(&flow.name, &[], &accounts)
+        .unwrap_or_else(|d| panic!("{}: {d}", flow.name));
 }
 
 #[test]

@@ -8,7 +8,7 @@ use perun_harness::abi;
 use perun_harness::build::Chan;
 use perun_harness::ops::Call;
 use perun_harness::scenario::compile::compile;
-use perun_harness::scenario::coverage::{tags, Tally};
+use perun_harness::scenario::coverage::Tally;
 use perun_harness::scenario::driver;
 use perun_harness::scenario::oracle::{error_selector, Oracle};
 use perun_harness::scenario::plan::{
@@ -85,8 +85,10 @@ fn the_same_seed_gives_the_same_plan_and_steps() {
 
 #[test]
 fn every_scenario_kind_appears_among_the_first_thousand_seeds() {
+    // The compiled scenario's tags: flaws count only where they were put into a call.
+    let at = Addresses::new();
     let seen: BTreeSet<String> = (0..1_000u64)
-        .flat_map(|seed| tags(&driver::plan(seed)))
+        .flat_map(|seed| compile(&driver::plan(seed), &at).tags)
         .collect();
     let wanted = [
         "story: Happy",
@@ -458,8 +460,10 @@ fn withdrawals_of_too_much_twice_or_by_another_signer_revert_alike() {
         )
     };
     let mut p = plan(ledger(2, Assets::Erc20, AppKind::None, vec![]), happy());
-    // Before the story's withdrawals (position 1): too much, another signer, then the story's
-    // own withdrawal of participant 0, then the same again (twice).
+    // Extras inserted in turn: too much at position 1, then another signer at position 1 (so
+    // before it), then a withdrawal of participant 0's outcome at position 9 (before the story's
+    // own withdrawal of participant 0). So, in order: another signer, too much, the outcome
+    // (succeeds), and the story's withdrawal of it again (twice).
     p.extras = vec![
         (
             1,
@@ -625,4 +629,43 @@ fn the_oracle_fails_when_the_contracts_contradict_its_prediction() {
     assert!(oracle
         .check(&call(U256::from(1)), &empty, START, no_code)
         .is_ok());
+
+    // ETH deposits: the value must be the amount, and a success must credit the amount.
+    let fid = chan.funding_id(0);
+    let deposit = |value: u64| Call {
+        label: "deposit".into(),
+        from: chan.address(0),
+        to: at.eth_holder,
+        data: abi::deposit(fid, U256::from(5)),
+        value: U256::from(value),
+    };
+    let deposited = |amount: u64| {
+        let mut o = reverted(Vec::new());
+        o.success = true;
+        o.logs.push(alloy_primitives::Log::new_unchecked(
+            at.eth_holder,
+            vec![
+                alloy_primitives::keccak256("Deposited(bytes32,uint256)"),
+                fid,
+            ],
+            Bytes::copy_from_slice(&U256::from(amount).to_be_bytes::<32>()),
+        ));
+        o
+    };
+    let mut oracle = Oracle::new(at, START);
+    assert!(oracle
+        .check(&deposit(5), &deposited(5), START, no_code)
+        .is_ok());
+    assert_eq!(oracle.holdings(&at.eth_holder, &fid), U256::from(5));
+    let wrong_value = reverted(error_selector("WrongDepositValue").to_vec());
+    assert!(oracle
+        .check(&deposit(4), &wrong_value, START, no_code)
+        .is_ok());
+    // A deposit of the wrong value that succeeds, or one that credits another amount, fails.
+    assert!(oracle
+        .check(&deposit(4), &deposited(4), START, no_code)
+        .is_err());
+    assert!(oracle
+        .check(&deposit(5), &deposited(4), START, no_code)
+        .is_err());
 }

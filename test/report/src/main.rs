@@ -15,11 +15,12 @@ mod svg;
 mod table;
 
 use markdown::Conformance;
-use perun_harness::scenario::driver;
 use perun_conformance::{check, default_vectors_path, vectors};
+use perun_harness::scenario::driver;
 use progress::Progress;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Mutex;
 
 struct Args {
     scenarios: usize,
@@ -91,11 +92,20 @@ fn differential(n: usize, seed: Option<&str>) -> Result<Summary, String> {
         "differential scenarios: {n} from seed {seed:016x} on {} threads",
         cfg.threads
     );
-    let summary = driver::run(&cfg).map_err(|e| e.to_string())?;
+    let bar = Mutex::new(Progress::new("differential scenarios", n));
+    let summary = driver::run_observed(&cfg, &|_, _| {
+        if let Ok(mut b) = bar.lock() {
+            b.tick("");
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    if let Ok(b) = bar.into_inner() {
+        b.finish();
+    }
     eprintln!(
         "differential scenarios: {} scenarios, {} transactions in {:.1} s",
         summary.tally.scenarios,
-        summary.tally.steps,
+        summary.tally.transactions,
         summary.elapsed.as_secs_f64()
     );
     let divergences = match summary.found {
@@ -111,7 +121,7 @@ fn differential(n: usize, seed: Option<&str>) -> Result<Summary, String> {
     };
     Ok(Summary {
         scenarios: usize::try_from(summary.tally.scenarios).unwrap_or(usize::MAX),
-        steps: usize::try_from(summary.tally.steps).unwrap_or(usize::MAX),
+        steps: usize::try_from(summary.tally.transactions).unwrap_or(usize::MAX),
         seed: format!("{seed:016x}"),
         divergences,
     })
@@ -140,7 +150,12 @@ fn main() -> ExitCode {
         Ok(m) => m,
         Err(e) => {
             eprintln!("\nperun-report: {e}");
-            return ExitCode::from(2);
+            // A flow on which the implementations disagree is a divergence (1); a world that
+            // cannot be built is a missing build (2).
+            return match e {
+                measure::MeasureError::Step(_) => ExitCode::FAILURE,
+                measure::MeasureError::World(_) => ExitCode::from(2),
+            };
         }
     };
     bar.finish();

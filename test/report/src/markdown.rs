@@ -172,14 +172,17 @@ pub fn report(m: &Measurements, c: &Conformance) -> String {
     let _ = writeln!(
         s,
         "- Wire format: {}/{} reference vectors pass, {}/{} fields agree (`perun-conformance`).",
-        c.vectors.0, c.vectors.1, c.fields.0, c.fields.1
+        c.vectors.0,
+        c.vectors.1,
+        thousands(c.fields.0 as u64),
+        thousands(c.fields.1 as u64)
     );
     let _ = writeln!(
         s,
         "- Differential: {} random scenarios ({} transactions) run on both implementations with \
          every result compared (seed {}); {} divergences.",
-        c.scenarios,
-        c.steps,
+        thousands(c.scenarios as u64),
+        thousands(c.steps as u64),
         if c.seed.is_empty() { "-" } else { &c.seed },
         c.divergences.len()
     );
@@ -190,7 +193,7 @@ pub fn report(m: &Measurements, c: &Conformance) -> String {
         s,
         "- Every flow above ran on the Solidity mirrors and the uncached Stylus programs with \
          identical status, return data and logs compared transaction by transaction, and on \
-         the cached Stylus programs with identical status and return data."
+         the cached Stylus programs with the same."
     );
     s
 }

@@ -1,7 +1,7 @@
 //! Running flows for the report: each flow on three worlds (the Solidity mirrors, the Stylus
 //! programs uncached, and the Stylus programs cached), with the Solidity and uncached Stylus
-//! worlds compared step by step and the cached world checked to agree, and the gas of every
-//! transaction recorded.
+//! worlds compared step by step and the cached world checked to agree (status, return data and
+//! logs), and the gas of every transaction recorded.
 
 use perun_engine::pricing::{CacheModel, StylusParams};
 use perun_engine::profile::GasProfile;
@@ -120,7 +120,10 @@ impl Worlds {
                         .cached
                         .chain
                         .call(c.from, c.to, c.data.clone(), c.value);
-                    if !cached.success || cached.output != both.solidity.output {
+                    if !cached.success
+                        || cached.output != both.solidity.output
+                        || cached.logs != both.solidity.logs
+                    {
                         return Err(MeasureError::Step(format!(
                             "{}: the cached Stylus world differs: {cached:?}",
                             c.label

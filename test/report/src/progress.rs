@@ -3,6 +3,9 @@
 use std::io::Write;
 use std::time::Instant;
 
+/// The most times a bar is redrawn (so a log of a long run stays short).
+const REDRAWS: usize = 100;
+
 /// A bar of `total` steps.
 pub struct Progress {
     what: String,
@@ -28,6 +31,7 @@ impl Progress {
         let width = 30;
         let filled = width * self.done / self.total;
         let mut err = std::io::stderr().lock();
+        // A progress bar that cannot be drawn (standard error closed) is not worth failing for.
         let _ = write!(
             err,
             "\r{:<28} [{}{}] {:>5}/{:<5} {:>6.1}s {:<40}",
@@ -44,13 +48,18 @@ impl Progress {
 
     /// One step done.
     pub fn tick(&mut self, label: &str) {
+        let before = self.done * REDRAWS / self.total;
         self.done = (self.done + 1).min(self.total);
-        self.draw(label);
+        // Short runs redraw at every step; long ones at most `REDRAWS` times.
+        if self.total <= REDRAWS || self.done * REDRAWS / self.total != before {
+            self.draw(label);
+        }
     }
 
     /// Ends the bar's line.
     pub fn finish(self) {
         self.draw("done");
+        // As in `draw`: nothing to do if standard error is closed.
         let _ = writeln!(std::io::stderr());
     }
 }

@@ -84,7 +84,8 @@ fn variant(v: &impl fmt::Debug) -> String {
         .to_string()
 }
 
-fn flaw_name(f: &Flaw) -> String {
+/// The coverage name of a flaw.
+pub fn flaw_name(f: &Flaw) -> String {
     match f {
         Flaw::Sig(s) => format!("flaw: signature {}", variant(s)),
         Flaw::Params(p) => format!("flaw: params {}", variant(p)),
@@ -119,7 +120,8 @@ fn action_name(a: &Action) -> String {
     }
 }
 
-/// The tags of a plan.
+/// The tags of a plan, but for its flaws: the compiler adds those it put into calls
+/// ([`super::compile::Scenario::tags`]).
 pub fn tags(plan: &Plan) -> Vec<String> {
     let mut t = Vec::new();
     match &plan.shape {
@@ -179,9 +181,6 @@ pub fn tags(plan: &Plan) -> Vec<String> {
     for (_, a) in &plan.extras {
         t.push(action_name(a));
     }
-    for (_, f) in &plan.flaws {
-        t.push(flaw_name(f));
-    }
     t.sort();
     t.dedup();
     t
@@ -192,8 +191,8 @@ pub fn tags(plan: &Plan) -> Vec<String> {
 pub struct Tally {
     /// Scenarios run.
     pub scenarios: u64,
-    /// Steps run (transactions and time steps).
-    pub steps: u64,
+    /// Transactions run (time steps not counted).
+    pub transactions: u64,
     /// Per call kind: (succeeded, reverted).
     pub calls: BTreeMap<String, (u64, u64)>,
     /// Per plan tag: the number of scenarios with it.
@@ -208,7 +207,7 @@ impl Tally {
     /// Adds `other` to this tally.
     pub fn merge(&mut self, other: &Tally) {
         self.scenarios += other.scenarios;
-        self.steps += other.steps;
+        self.transactions += other.transactions;
         for (k, (a, b)) in &other.calls {
             let e = self.calls.entry(k.clone()).or_default();
             e.0 += a;
@@ -228,7 +227,11 @@ impl Tally {
 
 impl fmt::Display for Tally {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{} scenarios, {} steps", self.scenarios, self.steps)?;
+        writeln!(
+            f,
+            "{} scenarios, {} transactions",
+            self.scenarios, self.transactions
+        )?;
         writeln!(f, "calls (succeeded / reverted):")?;
         for (k, (ok, rev)) in &self.calls {
             writeln!(f, "  {k:<28} {ok:>7} / {rev:>7}")?;

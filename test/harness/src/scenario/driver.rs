@@ -140,6 +140,9 @@ pub struct Found {
     pub failure: Failure,
     /// Scenarios run while shrinking.
     pub shrink_runs: usize,
+    /// Why shrinking stopped early, if it did (a fresh pair of worlds could not be built after
+    /// a panic); the failure above is then the smallest found until then.
+    pub shrink_stopped: Option<String>,
 }
 
 impl fmt::Display for Found {
@@ -159,6 +162,9 @@ impl fmt::Display for Found {
             "shrunk in {} runs to: {}",
             self.shrink_runs, self.failure
         )?;
+        if let Some(why) = &self.shrink_stopped {
+            writeln!(f, "shrinking stopped early: {why}")?;
+        }
         writeln!(f, "plan: {:?}", self.plan)?;
         if let Some(sc) = &self.scenario {
             writeln!(f, "steps:")?;
@@ -204,14 +210,15 @@ pub fn attempt(runner: &mut Runner, plan: &Plan, tally: &mut Tally) -> Result<()
     }
 }
 
-/// Shrinks a failing scenario, keeping failures of the same kind.
-///
-/// # Errors
-/// If a fresh pair of worlds is needed (after a panic) and cannot be built.
-pub fn shrink(runner: &mut Runner, seed: u64, original: Failure) -> Result<Found, WorldError> {
+/// Shrinks a failing scenario, keeping failures of the same kind, for at most
+/// [`SHRINK_LIMIT`] runs. A panic leaves the worlds in an unknown state, so the runner is
+/// rebuilt after one; if that fails, shrinking stops there and [`Found::shrink_stopped`] says
+/// why, so the failure is never lost.
+pub fn shrink(runner: &mut Runner, seed: u64, original: Failure) -> Found {
     let mut t = tree(seed);
     let mut best = (t.current(), original.clone());
     let mut runs = 0;
+    let mut stopped = None;
     let mut more = t.simplify();
     while more && runs < SHRINK_LIMIT {
         runs += 1;
@@ -219,14 +226,21 @@ pub fn shrink(runner: &mut Runner, seed: u64, original: Failure) -> Result<Found
         let mut scratch = Tally::default();
         match attempt(runner, &plan, &mut scratch) {
             Err(f) => {
-                if f.kind == FailureKind::Panic {
-                    *runner = Runner::new()?;
-                }
+                let panicked = f.kind == FailureKind::Panic;
                 if f.kind == original.kind {
                     best = (plan, f);
                     more = t.simplify();
                 } else {
                     more = t.complicate();
+                }
+                if panicked {
+                    match Runner::new() {
+                        Ok(r) => *runner = r,
+                        Err(e) => {
+                            stopped = Some(e.to_string());
+                            break;
+                        }
+                    }
                 }
             }
             Ok(()) => more = t.complicate(),
@@ -235,18 +249,36 @@ pub fn shrink(runner: &mut Runner, seed: u64, original: Failure) -> Result<Found
     let (plan, failure) = best;
     let at = runner.addresses();
     let scenario = catch_unwind(AssertUnwindSafe(|| compile(&plan, &at))).ok();
-    Ok(Found {
+    Found {
         seed,
         original,
         plan,
         scenario,
         failure,
         shrink_runs: runs,
-    })
+        shrink_stopped: stopped,
+    }
+}
+
+/// A failure that could not be shrunk: the worlds could not be rebuilt after its panic.
+fn unshrunk(runner: &Runner, seed: u64, original: Failure, why: &WorldError) -> Found {
+    let plan = plan(seed);
+    let at = runner.addresses();
+    let scenario = catch_unwind(AssertUnwindSafe(|| compile(&plan, &at))).ok();
+    Found {
+        seed,
+        failure: original.clone(),
+        original,
+        plan,
+        scenario,
+        shrink_runs: 0,
+        shrink_stopped: Some(why.to_string()),
+    }
 }
 
 fn worker(
     cfg: &Config,
+    observe: &(dyn Fn(u64, Duration) + Sync),
     next: &AtomicU64,
     stop: &AtomicBool,
     progress: &Mutex<(u64, Instant)>,
@@ -265,21 +297,17 @@ fn worker(
         if let Err(f) = attempt(&mut runner, &plan(seed), &mut tally) {
             stop.store(true, Ordering::Relaxed);
             if f.kind == FailureKind::Panic {
-                runner = Runner::new()?;
+                match Runner::new() {
+                    Ok(r) => runner = r,
+                    Err(e) => return Ok((tally, Some(unshrunk(&runner, seed, f, &e)))),
+                }
             }
-            let found = shrink(&mut runner, seed, f)?;
+            let found = shrink(&mut runner, seed, f);
             return Ok((tally, Some(found)));
         }
         if let Ok(mut p) = progress.lock() {
             p.0 += 1;
-            if p.0 % 250 == 0 {
-                super::note(&format!(
-                    "differential: {}/{} scenarios, {:.0} s",
-                    p.0,
-                    cfg.scenarios,
-                    p.1.elapsed().as_secs_f64()
-                ));
-            }
+            observe(p.0, p.1.elapsed());
         }
     }
 }
@@ -288,15 +316,36 @@ fn worker(
 /// shrinks it.
 ///
 /// # Errors
-/// If a pair of worlds cannot be built.
+/// If a worker's pair of worlds cannot be built and no worker found a failure.
 pub fn run(cfg: &Config) -> Result<Summary, WorldError> {
+    let every = |done: u64, elapsed: Duration| {
+        if done.is_multiple_of(250) {
+            super::note(&format!(
+                "differential: {done}/{} scenarios, {:.0} s",
+                cfg.scenarios,
+                elapsed.as_secs_f64()
+            ));
+        }
+    };
+    run_observed(cfg, &every)
+}
+
+/// [`run`], calling `observe` with the number of scenarios done and the time taken after each
+/// scenario that passes (for a progress bar).
+///
+/// # Errors
+/// As [`run`].
+pub fn run_observed(
+    cfg: &Config,
+    observe: &(dyn Fn(u64, Duration) + Sync),
+) -> Result<Summary, WorldError> {
     let start = Instant::now();
     let next = AtomicU64::new(0);
     let stop = AtomicBool::new(false);
     let progress = Mutex::new((0u64, start));
     let results: Vec<Result<(Tally, Option<Found>), WorldError>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..cfg.threads.max(1))
-            .map(|_| s.spawn(|| worker(cfg, &next, &stop, &progress)))
+            .map(|_| s.spawn(|| worker(cfg, observe, &next, &stop, &progress)))
             .collect();
         handles
             .into_iter()
@@ -306,16 +355,26 @@ pub fn run(cfg: &Config) -> Result<Summary, WorldError> {
             })
             .collect()
     });
+    // Every worker's result is read before an error is returned, so a failure found by one
+    // worker is reported even if another could not build its worlds.
     let mut tally = Tally::default();
     let mut found: Option<Found> = None;
+    let mut error = None;
     for r in results {
-        let (t, f) = r?;
-        tally.merge(&t);
-        if let Some(f) = f {
-            if found.as_ref().is_none_or(|g| f.seed < g.seed) {
-                found = Some(f);
+        match r {
+            Ok((t, f)) => {
+                tally.merge(&t);
+                if let Some(f) = f {
+                    if found.as_ref().is_none_or(|g| f.seed < g.seed) {
+                        found = Some(f);
+                    }
+                }
             }
+            Err(e) => error = error.or(Some(e)),
         }
+    }
+    if let (None, Some(e)) = (&found, error) {
+        return Err(e);
     }
     Ok(Summary {
         tally,

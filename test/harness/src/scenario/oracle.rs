@@ -5,8 +5,10 @@
 //! `ChannelUpdate`, `OutcomeSet` and `Withdrawn` events in order, and afterwards every dispute
 //! record, holdings entry and settled flag the scenario touches.
 //!
-//! Deposits are not predicted (the model has no `deposit`): the model credits what the holders'
-//! `Deposited` events say, as the verifier does with events read from a chain. What the model
+//! The model has no `deposit`. ETH deposits are predicted here by SPEC section 4 (the value must
+//! be the amount; the holdings must not overflow; one `Deposited` event with the amount), then
+//! credited to the model. ERC20 deposits, whose credit depends on the token, are credited from
+//! the holder's `Deposited` events, as the verifier does with events read from a chain. What the model
 //! states it cannot see is decided here, each by a rule of its own that is counted:
 //! - value sent to a non-payable function, and a malformed ABI envelope ([`super::envelope`]):
 //!   an empty revert, before any check the model makes;
@@ -228,6 +230,9 @@ impl Oracle {
             self.count("not modeled");
             return Ok(());
         };
+        if to == at.eth_holder && Some(sel) == abi_deposit() && data.len() == 68 {
+            return self.eth_deposit(data, value, outcome);
+        }
         if (to == at.eth_holder || to == at.erc20_holder) && Some(sel) == abi_deposit() {
             if outcome.success {
                 self.mirror_deposits(to, &outcome.logs);
@@ -297,7 +302,7 @@ impl Oracle {
                     &data[4..],
                 );
             let Ok((params, from, to, actor, _)) = decoded else {
-                self.count("app rule: undecodable (counted, not compared)");
+                self.count("app rule: undecodable calldata, assumed to accept");
                 return None;
             };
             if params.app == at.trivial_app {
@@ -306,9 +311,9 @@ impl Oracle {
             }
             if params.app == at.counter_app {
                 self.count("app rule: counter app");
-                return counter_app(&params, &from, &to, actor).map(|e| error_selector(e).to_vec());
+                return counter_app(&params, &from, &to, actor);
             }
-            self.count("app rule: unknown app (counted, not compared)");
+            self.count("app rule: unknown app, assumed to accept");
             return None;
         }
         if let Target::Holder(h) = target {
@@ -342,6 +347,63 @@ impl Oracle {
             self.token_mode = word(&data[4..], 0).saturating_to();
         } else if sel == super::compile::token_selector("setCallback") {
             self.callback = Address::from_word(B256::from(word(&data[4..], 0)));
+        }
+    }
+
+    /// An ETH deposit, predicted by SPEC section 4 (the verifier's model has no `deposit`):
+    /// `WrongDepositValue` unless the value sent is the amount, `BalanceOverflow` if the
+    /// holdings would pass 2^256 - 1, else one `Deposited(fundingID, amount)` event and the
+    /// amount credited.
+    fn eth_deposit(&mut self, data: &[u8], value: U256, outcome: &Outcome) -> Result<(), String> {
+        let holder = self.at.eth_holder;
+        let fid = B256::from_slice(&data[4..36]);
+        let amount = U256::from_be_slice(&data[36..68]);
+        let revert = if value != amount {
+            Some("WrongDepositValue")
+        } else if self
+            .model
+            .holdings(&holder, &fid)
+            .checked_add(amount)
+            .is_none()
+        {
+            Some("BalanceOverflow")
+        } else {
+            None
+        };
+        self.count("ETH deposit predicted");
+        match (revert, outcome.success) {
+            (Some(e), false) if outcome.output.as_ref() == error_selector(e) => Ok(()),
+            (None, true) => {
+                let deposited = topic("Deposited(bytes32,uint256)");
+                let ours: Vec<&Log> = outcome
+                    .logs
+                    .iter()
+                    .filter(|l| l.address == holder && l.topics().first() == Some(&deposited))
+                    .collect();
+                let one = ours.len() == 1
+                    && ours[0].topics().get(1) == Some(&fid)
+                    && word(&ours[0].data.data, 0) == amount;
+                if !one {
+                    return Err(format!(
+                        "the verifier expected one Deposited({fid}, {amount}) event, the \
+                         contracts emitted {ours:?}"
+                    ));
+                }
+                self.model.deposit(holder, fid, amount);
+                Ok(())
+            }
+            (e, _) => Err(format!(
+                "the rule for ETH deposits predicted {} but the contracts {}",
+                e.map_or_else(|| "success".to_string(), |e| format!("a revert with {e}")),
+                if outcome.success {
+                    "succeeded".to_string()
+                } else {
+                    format!(
+                        "reverted with {}",
+                        super::coverage::error_name(&outcome.output)
+                    )
+                }
+            )),
         }
     }
 
@@ -395,29 +457,45 @@ fn describe(e: &Expect) -> String {
     }
 }
 
-/// `CounterApp.validTransition`: the name of the error it reverts with, if it does.
+/// Solidity's `Panic(uint256)` revert data with `code`.
+fn panic_data(code: u8) -> Vec<u8> {
+    let mut d = vec![0x4e, 0x48, 0x7b, 0x71];
+    d.extend_from_slice(&U256::from(code).to_be_bytes::<32>());
+    d
+}
+
+/// `CounterApp.validTransition`: the revert data it reverts with, if it does (its custom
+/// errors, or solc's panics for a modulo by zero and an index out of bounds, which the
+/// Adjudicator's own checks make unreachable but which are modelled all the same).
 fn counter_app(
     params: &Channel::Params,
     from: &Channel::State,
     to: &Channel::State,
     actor: U256,
-) -> Option<&'static str> {
+) -> Option<Vec<u8>> {
+    let err = |name: &str| Some(error_selector(name).to_vec());
     let n = params.participants.len() as u64;
-    if n == 0 || actor != U256::from(from.version % n) {
-        return Some("NotYourTurn");
+    if n == 0 {
+        return Some(panic_data(0x12));
+    }
+    if actor != U256::from(from.version % n) {
+        return err("NotYourTurn");
     }
     if from.appData.len() != 32 || to.appData.len() != 32 {
-        return Some("InvalidAppData");
+        return err("InvalidAppData");
     }
     let counter = U256::from_be_slice(&from.appData);
     if counter == U256::MAX || U256::from_be_slice(&to.appData) != counter + U256::from(1) {
-        return Some("InvalidAppData");
+        return err("InvalidAppData");
     }
     let (a, b) = (&from.outcome.balances, &to.outcome.balances);
     for (i, row) in a.iter().enumerate() {
-        let other = b.get(i)?;
+        let Some(other) = b.get(i) else {
+            return Some(panic_data(0x32));
+        };
+        // Rows of other lengths, or other values: both `BalancesChanged`.
         if row != other {
-            return Some("BalancesChanged");
+            return err("BalancesChanged");
         }
     }
     None

@@ -132,13 +132,13 @@ impl Runner {
         tally: &mut Tally,
     ) -> Result<(), Failure> {
         for (k, step) in sc.steps.iter().enumerate() {
-            tally.steps += 1;
             let Step::Call(c) = step else {
                 if let Step::Advance(dt) = step {
                     self.pair.advance(*dt);
                 }
                 continue;
             };
+            tally.transactions += 1;
             let fail = |kind, message: String| Failure {
                 step: k,
                 kind,

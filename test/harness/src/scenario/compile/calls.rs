@@ -2,7 +2,7 @@
 //! `register` (and refutations), `progress`, `conclude`, `concludeFinal`, the registry's direct
 //! path and withdrawals, each with the flaws of the plan put in.
 
-use super::{flaw_label, set_callback, set_mode, units, Compiler, OUTSIDER};
+use super::{set_callback, set_mode, units, Compiler, OUTSIDER};
 use crate::abi;
 use crate::build::{address, AssetKind, Chan};
 use crate::ops::Call;
@@ -77,7 +77,7 @@ impl Compiler<'_> {
                 );
             }
         }
-        if !channel && flaw.is_none() {
+        if !channel && !self.applied {
             *self.deposited.entry((l, i, a)).or_default() += amount;
         }
     }
@@ -266,7 +266,7 @@ impl Compiler<'_> {
                 _ => self.flaw_signed(l, &mut signed, f),
             };
             if applied {
-                label += &flaw_label(f);
+                label += &self.mark(f);
             }
         }
         let from = self.chans[l].chan.address(0);
@@ -283,7 +283,7 @@ impl Compiler<'_> {
             2,
             flaw,
         );
-        if flaw.is_none() || matches!(flaw, Some(Flaw::Sender)) {
+        if !self.applied || matches!(flaw, Some(Flaw::Sender)) {
             self.chans[l].registered = Some(state);
             for (s, st) in subs.iter().zip(sub_states) {
                 self.chans[*s].registered = Some(st);
@@ -357,7 +357,7 @@ impl Compiler<'_> {
                 _ => false,
             };
             if applied {
-                label += &flaw_label(f);
+                label += &self.mark(f);
             }
         }
         let from = self.chans[c].chan.address(actor % n);
@@ -383,7 +383,7 @@ impl Compiler<'_> {
         let accepted = matches!(change, Change::Valid | Change::Final)
             || (self.chans[c].app == AppKind::Trivial
                 && matches!(change, Change::Shift | Change::CounterSkip));
-        if flaw.is_none() && self.chans[c].app != AppKind::None && accepted {
+        if !self.applied && self.chans[c].app != AppKind::None && accepted {
             self.chans[c].registered = Some(new);
         }
     }
@@ -422,7 +422,7 @@ impl Compiler<'_> {
                 _ => self.flaw_params_state(&mut params, &mut state, f),
             };
             if applied {
-                label += &flaw_label(f);
+                label += &self.mark(f);
             }
         }
         let from = self.chans[l].chan.address(0);
@@ -439,7 +439,7 @@ impl Compiler<'_> {
             3,
             flaw,
         );
-        if registered && (flaw.is_none() || matches!(flaw, Some(Flaw::Sender))) {
+        if registered && (!self.applied || matches!(flaw, Some(Flaw::Sender))) {
             let o = self.fold(l, &state);
             self.chans[l].outcome = Some(o);
         }
@@ -482,7 +482,7 @@ impl Compiler<'_> {
                 _ => false,
             };
             if applied {
-                label += &flaw_label(f);
+                label += &self.mark(f);
             }
         }
         let from = self.chans[l].chan.address(self.chans[l].chan.len() - 1);
@@ -499,7 +499,7 @@ impl Compiler<'_> {
             3,
             flaw,
         );
-        if flaw.is_none() || matches!(flaw, Some(Flaw::Sender)) {
+        if !self.applied || matches!(flaw, Some(Flaw::Sender)) {
             let o = self.fold(l, &state);
             self.chans[l].outcome = Some(o);
             self.chans[l].registered = Some(state);
@@ -582,7 +582,7 @@ impl Compiler<'_> {
                 _ => false,
             };
             if applied {
-                label += &flaw_label(f);
+                label += &self.mark(f);
             }
         }
         // One signature; a dropped one leaves none, an extra one makes it 130 bytes long.

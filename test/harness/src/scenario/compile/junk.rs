@@ -45,16 +45,18 @@ impl Compiler<'_> {
             Junk::OnlyAdjudicator { which } => {
                 let chan = self.chans[l].chan.clone();
                 let bals: Vec<U256> = (0..chan.len()).map(|i| units(i as u64 + 1)).collect();
-                let (target, data, name) = match which % 5 {
+                let (target, data, name, head) = match which % 5 {
                     0 => (
                         at.eth_holder,
                         abi::set_outcome(chan.id, &chan.params.participants, &bals),
                         "setOutcome ETH",
+                        3,
                     ),
                     1 => (
                         at.erc20_holder,
                         abi::set_outcome(chan.id, &chan.params.participants, &bals),
                         "setOutcome ERC20",
+                        3,
                     ),
                     2 => (
                         at.registry,
@@ -71,6 +73,7 @@ impl Compiler<'_> {
                                 .abi_encode_params(),
                         ),
                         "registerVirtual",
+                        5,
                     ),
                     3 => (
                         at.registry,
@@ -80,6 +83,7 @@ impl Compiler<'_> {
                             (chan.id, B256::repeat_byte(1), true).abi_encode_params(),
                         ),
                         "concludeVirtual",
+                        3,
                     ),
                     _ => (
                         at.registry,
@@ -90,6 +94,7 @@ impl Compiler<'_> {
                                 .abi_encode_params(),
                         ),
                         "concludeFinalVirtual",
+                        4,
                     ),
                 };
                 let label = format!("{name} by an outsider");
@@ -102,7 +107,7 @@ impl Compiler<'_> {
                         data,
                         value: U256::ZERO,
                     },
-                    3,
+                    head,
                     flaw,
                 );
             }

@@ -47,7 +47,8 @@ pub struct Scenario {
     pub funding_ids: Vec<B256>,
     /// Every account a step sends from or pays to.
     pub accounts: Vec<Address>,
-    /// What the scenario covers (for the coverage counts).
+    /// What the scenario covers (for the coverage counts): the plan's tags and the flaws put
+    /// into calls.
     pub tags: Vec<String>,
 }
 
@@ -132,6 +133,11 @@ struct Compiler<'a> {
     deposited: HashMap<(usize, usize, usize), U256>,
     steps: Vec<Step>,
     step_kinds: Vec<&'static str>,
+    /// Whether the current action's flaw was put into its call (a flaw that does not fit the
+    /// call, such as a signature flaw on a deposit, leaves it clean).
+    applied: bool,
+    /// The coverage names of the flaws put into calls.
+    applied_flaws: Vec<String>,
 }
 
 fn units(n: u64) -> U256 {
@@ -151,6 +157,10 @@ fn flaw_label(f: &Flaw) -> String {
 }
 
 /// Compiles `plan` for the worlds at `at`.
+///
+/// # Panics
+/// If the forge artifacts a call's selector is read from are missing (`script/forge build`
+/// makes them; the driver reports such a panic as the scenario's failure).
 pub fn compile(plan: &Plan, at: &Addresses) -> Scenario {
     let kinds = match plan.shape {
         Shape::Ledger { assets, .. } | Shape::Virtual { assets, .. } => match assets {
@@ -185,6 +195,8 @@ pub fn compile(plan: &Plan, at: &Addresses) -> Scenario {
         deposited: HashMap::new(),
         steps: Vec::new(),
         step_kinds: Vec::new(),
+        applied: false,
+        applied_flaws: Vec::new(),
     };
     c.channels(&plan.shape);
     c.fund(&plan.funding);
@@ -214,6 +226,10 @@ pub fn compile(plan: &Plan, at: &Addresses) -> Scenario {
             }
         }
     }
+    let mut tags = super::coverage::tags(plan);
+    tags.append(&mut c.applied_flaws);
+    tags.sort();
+    tags.dedup();
     let mut accounts: Vec<Address> = KEYS.map(address).collect();
     accounts.push(stranger());
     Scenario {
@@ -222,7 +238,7 @@ pub fn compile(plan: &Plan, at: &Addresses) -> Scenario {
         channel_ids,
         funding_ids,
         accounts,
-        tags: super::coverage::tags(plan),
+        tags,
     }
 }
 
@@ -266,9 +282,16 @@ impl Compiler<'_> {
             _ => false,
         };
         if let (true, Some(f)) = (applied, flaw) {
-            call.label += &flaw_label(f);
+            call.label += &self.mark(f);
         }
         self.push(kind, call.label, call.from, call.to, call.data, call.value);
+    }
+
+    /// Records that flaw `f` was put into the current action's call; returns its label suffix.
+    fn mark(&mut self, f: &Flaw) -> String {
+        self.applied = true;
+        self.applied_flaws.push(super::coverage::flaw_name(f));
+        flaw_label(f)
     }
 
     fn advance(&mut self, t: Time) {
@@ -282,6 +305,7 @@ impl Compiler<'_> {
 
     fn action(&mut self, action: &Action, flaw: Option<&Flaw>) {
         let at = self.at;
+        self.applied = false;
         match *action {
             Action::Deposit {
                 ledger,
@@ -346,7 +370,7 @@ impl Compiler<'_> {
                 let mut label = format!("registry register {} v{}", ch.name, state.version);
                 if let Some(f) = flaw {
                     if self.flaw_signed(v, &mut signed, f) {
-                        label += &flaw_label(f);
+                        label += &self.mark(f);
                     }
                 }
                 let from = self.chans[v].chan.address(0);
@@ -363,7 +387,7 @@ impl Compiler<'_> {
                     1,
                     flaw,
                 );
-                if flaw.is_none() {
+                if !self.applied {
                     self.chans[v].registered = Some(state);
                 }
             }
@@ -377,7 +401,7 @@ impl Compiler<'_> {
                 );
                 if let Some(f) = flaw {
                     if self.flaw_params_state(&mut params, &mut state, f) {
-                        label += &flaw_label(f);
+                        label += &self.mark(f);
                     }
                 }
                 let from = self.chans[v].chan.address(1);
@@ -394,7 +418,7 @@ impl Compiler<'_> {
                     2,
                     flaw,
                 );
-                if flaw.is_none() {
+                if !self.applied {
                     let o = self.fold(v, &state);
                     self.chans[v].outcome = Some(o);
                 }
