@@ -11,6 +11,7 @@ use perun_channel::hash::{eth_signed_digest, funding_id, hash_withdrawal};
 use perun_channel::sig::HALF_ORDER;
 use perun_channel::sol::{Channel, Deposited, OutcomeSet, WithdrawalAuth, Withdrawn};
 use perun_randomizer::test_signer;
+use perun_testvm::mutation::{apply, edge_word, mutation};
 use perun_testvm::{CallRecord, PerunVM};
 use proptest::prelude::*;
 use stylus_sdk::abi::{router_entrypoint, CONSTRUCTOR_SELECTOR};
@@ -795,48 +796,9 @@ fn check_result(r: &ArbResult) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// A change to calldata.
-#[derive(Clone, Debug)]
-enum Mutation {
-    Byte(prop::sample::Index, u8),
-    Word(prop::sample::Index, U256),
-    Truncate(prop::sample::Index),
-    Append(Vec<u8>),
-}
-
-fn mutation() -> impl Strategy<Value = Mutation> {
-    let edge = prop_oneof![
-        Just(U256::ZERO),
-        Just(U256::from(1)),
-        Just(U256::from(0x20)),
-        Just(U256::from(0x40)),
-        Just(U256::from(u32::MAX)),
-        Just(U256::from(1) << 32),
-        Just(SETTLED_BIT),
-        Just(U256::MAX),
-        (0u64..2048).prop_map(U256::from),
-    ];
-    prop_oneof![
-        4 => (any::<prop::sample::Index>(), any::<u8>()).prop_map(|(i, b)| Mutation::Byte(i, b)),
-        4 => (any::<prop::sample::Index>(), edge).prop_map(|(i, w)| Mutation::Word(i, w)),
-        1 => any::<prop::sample::Index>().prop_map(Mutation::Truncate),
-        1 => prop::collection::vec(any::<u8>(), 1..64).prop_map(Mutation::Append),
-    ]
-}
-
-/// Applies `m` to `data` (the selector is kept).
-fn apply(data: &mut Vec<u8>, m: &Mutation) {
-    let args = data.len().saturating_sub(4);
-    match m {
-        Mutation::Byte(i, b) if args > 0 => data[4 + i.index(args)] = *b,
-        Mutation::Word(i, w) if args >= 32 => {
-            let p = 4 + i.index(args / 32) * 32;
-            data[p..p + 32].copy_from_slice(&w.to_be_bytes::<32>());
-        }
-        Mutation::Truncate(i) if args > 0 => data.truncate(4 + i.index(args)),
-        Mutation::Append(bytes) => data.extend_from_slice(bytes),
-        _ => {}
-    }
+/// The words mutations write: the usual edge values and the holders' settled bit.
+fn words() -> BoxedStrategy<U256> {
+    prop_oneof![edge_word(), Just(SETTLED_BIT)].boxed()
 }
 
 /// A well-formed call (with its value) of one of the holder's functions, and whether to settle
@@ -906,7 +868,7 @@ proptest! {
     #[test]
     fn mutated_calldata_never_panics(
         (data, value, settle_first) in valid_call(),
-        mutations in prop::collection::vec(mutation(), 0..4),
+        mutations in prop::collection::vec(mutation(words()), 0..4),
         from_adjudicator in any::<bool>(),
         payout_fails in any::<bool>(),
         reentered in any::<bool>(),

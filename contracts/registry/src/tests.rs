@@ -11,6 +11,7 @@ use perun_channel::hash::{channel_id, eth_signed_digest, hash_state};
 use perun_channel::sig::HALF_ORDER;
 use perun_channel::sol::Channel;
 use perun_randomizer::test_signer;
+use perun_testvm::mutation::{apply, edge_word, mutation};
 use perun_testvm::PerunVM;
 use proptest::prelude::*;
 use stylus_sdk::abi::{router_entrypoint, CONSTRUCTOR_SELECTOR};
@@ -1165,54 +1166,6 @@ fn check_result(r: &ArbResult) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// A change to calldata.
-#[derive(Clone, Debug)]
-enum Mutation {
-    /// Sets the byte at an index.
-    Byte(prop::sample::Index, u8),
-    /// Sets the word at an index (rounded down to a word of the arguments) to an edge value.
-    Word(prop::sample::Index, U256),
-    /// Cuts the data at an index.
-    Truncate(prop::sample::Index),
-    /// Appends bytes.
-    Append(Vec<u8>),
-}
-
-fn mutation() -> impl Strategy<Value = Mutation> {
-    let edge = prop_oneof![
-        Just(U256::ZERO),
-        Just(U256::from(1)),
-        Just(U256::from(0x20)),
-        Just(U256::from(0x40)),
-        Just(U256::from(u32::MAX)),
-        Just(U256::from(1) << 32),
-        Just(U256::from(u64::MAX)),
-        Just(U256::MAX),
-        (0u64..2048).prop_map(U256::from),
-    ];
-    prop_oneof![
-        4 => (any::<prop::sample::Index>(), any::<u8>()).prop_map(|(i, b)| Mutation::Byte(i, b)),
-        4 => (any::<prop::sample::Index>(), edge).prop_map(|(i, w)| Mutation::Word(i, w)),
-        1 => any::<prop::sample::Index>().prop_map(Mutation::Truncate),
-        1 => prop::collection::vec(any::<u8>(), 1..64).prop_map(Mutation::Append),
-    ]
-}
-
-/// Applies `m` to `data` (selector included; the selector is kept).
-fn apply(data: &mut Vec<u8>, m: &Mutation) {
-    let args = data.len().saturating_sub(4);
-    match m {
-        Mutation::Byte(i, b) if args > 0 => data[4 + i.index(args)] = *b,
-        Mutation::Word(i, w) if args >= 32 => {
-            let p = 4 + i.index(args / 32) * 32;
-            data[p..p + 32].copy_from_slice(&w.to_be_bytes::<32>());
-        }
-        Mutation::Truncate(i) if args > 0 => data.truncate(4 + i.index(args)),
-        Mutation::Append(bytes) => data.extend_from_slice(bytes),
-        _ => {}
-    }
-}
-
 /// A well-formed call of one of the registry's functions, built from random parts.
 fn valid_call() -> impl Strategy<Value = (Vec<u8>, Option<Vec<u8>>)> {
     let channel = (
@@ -1302,7 +1255,7 @@ proptest! {
     #[test]
     fn mutated_calldata_never_panics(
         (data, setup) in valid_call(),
-        mutations in prop::collection::vec(mutation(), 0..4),
+        mutations in prop::collection::vec(mutation(edge_word()), 0..4),
         from_adjudicator in any::<bool>(),
         later in 0u64..2000,
     ) {

@@ -381,6 +381,21 @@ macro_rules! hook {
     };
 }
 
+/// A hook that returns a value of the host data as a wasm integer: 8,400 ink.
+macro_rules! value_hook {
+    ($l:ident, $name:literal, $t:ty, |$d:ident| $v:expr) => {
+        hook!(
+            $l,
+            $name,
+            |mut c: Caller<'_, HostData>| -> Result<$t, Error> {
+                buy(&mut c, HOSTIO_INK)?;
+                let $d = c.data();
+                Ok($v)
+            }
+        )
+    };
+}
+
 /// A hook that writes a 20-byte value: 8,400 + one pointer.
 fn write_address(mut c: Caller<'_, HostData>, dest: i32, a: Address) -> Result<(), Error> {
     buy(&mut c, HOSTIO_INK + PTR_INK)?;
@@ -430,14 +445,7 @@ pub fn linker(engine: &Engine) -> Linker<HostData> {
         c.data_mut().output = out;
         Ok(())
     });
-    hook!(
-        l,
-        "return_data_size",
-        |mut c: Caller<'_, HostData>| -> Result<i32, Error> {
-            buy(&mut c, HOSTIO_INK)?;
-            Ok(c.data().return_data.len() as i32)
-        }
-    );
+    value_hook!(l, "return_data_size", i32, |d| d.return_data.len() as i32);
     hook!(l, "read_return_data", |mut c: Caller<'_, HostData>,
                                   dest: i32,
                                   offset: i32,
@@ -467,14 +475,7 @@ pub fn linker(engine: &Engine) -> Linker<HostData> {
         let v = c.data().env.value;
         write_u256(c, dest, v)
     });
-    hook!(
-        l,
-        "msg_reentrant",
-        |mut c: Caller<'_, HostData>| -> Result<i32, Error> {
-            buy(&mut c, HOSTIO_INK)?;
-            Ok(i32::from(c.data().env.reentrant))
-        }
-    );
+    value_hook!(l, "msg_reentrant", i32, |d| i32::from(d.env.reentrant));
     hook!(
         l,
         "contract_address",
@@ -491,14 +492,7 @@ pub fn linker(engine: &Engine) -> Linker<HostData> {
         let v = c.data().env.gas_price;
         write_u256(c, dest, v)
     });
-    hook!(
-        l,
-        "tx_ink_price",
-        |mut c: Caller<'_, HostData>| -> Result<i32, Error> {
-            buy(&mut c, HOSTIO_INK)?;
-            Ok(c.data().ink_price as i32)
-        }
-    );
+    value_hook!(l, "tx_ink_price", i32, |d| d.ink_price as i32);
     hook!(l, "block_basefee", |c: Caller<'_, HostData>, dest: i32| {
         let v = c.data().env.basefee;
         write_u256(c, dest, v)
@@ -507,38 +501,10 @@ pub fn linker(engine: &Engine) -> Linker<HostData> {
         let a = c.data().env.coinbase;
         write_address(c, dest, a)
     });
-    hook!(
-        l,
-        "block_gas_limit",
-        |mut c: Caller<'_, HostData>| -> Result<i64, Error> {
-            buy(&mut c, HOSTIO_INK)?;
-            Ok(c.data().env.gas_limit as i64)
-        }
-    );
-    hook!(
-        l,
-        "block_number",
-        |mut c: Caller<'_, HostData>| -> Result<i64, Error> {
-            buy(&mut c, HOSTIO_INK)?;
-            Ok(c.data().env.number as i64)
-        }
-    );
-    hook!(
-        l,
-        "block_timestamp",
-        |mut c: Caller<'_, HostData>| -> Result<i64, Error> {
-            buy(&mut c, HOSTIO_INK)?;
-            Ok(c.data().env.timestamp as i64)
-        }
-    );
-    hook!(
-        l,
-        "chainid",
-        |mut c: Caller<'_, HostData>| -> Result<i64, Error> {
-            buy(&mut c, HOSTIO_INK)?;
-            Ok(c.data().env.chain_id as i64)
-        }
-    );
+    value_hook!(l, "block_gas_limit", i64, |d| d.env.gas_limit as i64);
+    value_hook!(l, "block_number", i64, |d| d.env.number as i64);
+    value_hook!(l, "block_timestamp", i64, |d| d.env.timestamp as i64);
+    value_hook!(l, "chainid", i64, |d| d.env.chain_id as i64);
 
     // Metering.
     hook!(

@@ -268,6 +268,44 @@ impl Virtual {
         }
         steps
     }
+
+    /// Both parents registered with the virtual channel's signed state `sv`, then, after their
+    /// timeout, concluded with it.
+    fn settle_parents(&self, at: &Addresses, sv: Channel::SignedState) -> Vec<Step> {
+        vec![
+            ops::register(
+                at,
+                "register A-I with V",
+                self.ai.address(0),
+                &self.ai.signed(&self.ai_state),
+                std::slice::from_ref(&sv),
+            ),
+            ops::register(
+                at,
+                "register I-B with V",
+                self.ib.address(1),
+                &self.ib.signed(&self.ib_state),
+                &[sv],
+            ),
+            Step::Advance(CHALLENGE + 1),
+            ops::conclude(
+                at,
+                "conclude A-I",
+                self.ai.address(0),
+                &self.ai,
+                &self.ai_state,
+                std::slice::from_ref(&self.vs),
+            ),
+            ops::conclude(
+                at,
+                "conclude I-B",
+                self.ib.address(1),
+                &self.ib,
+                &self.ib_state,
+                std::slice::from_ref(&self.vs),
+            ),
+        ]
+    }
 }
 
 /// The virtual channel settled by the v1 path: each parent registered with it, then concluded.
@@ -275,37 +313,7 @@ pub fn virtual_v1(at: &Addresses, nonce: u64) -> Flow {
     let x = Virtual::new(at, ether(1) / U256::from(2), nonce);
     let mut steps = x.deposits(at);
     let sv = x.v.signed(&x.vs);
-    steps.push(ops::register(
-        at,
-        "register A-I with V",
-        x.ai.address(0),
-        &x.ai.signed(&x.ai_state),
-        std::slice::from_ref(&sv),
-    ));
-    steps.push(ops::register(
-        at,
-        "register I-B with V",
-        x.ib.address(1),
-        &x.ib.signed(&x.ib_state),
-        &[sv],
-    ));
-    steps.push(Step::Advance(CHALLENGE + 1));
-    steps.push(ops::conclude(
-        at,
-        "conclude A-I",
-        x.ai.address(0),
-        &x.ai,
-        &x.ai_state,
-        std::slice::from_ref(&x.vs),
-    ));
-    steps.push(ops::conclude(
-        at,
-        "conclude I-B",
-        x.ib.address(1),
-        &x.ib,
-        &x.ib_state,
-        std::slice::from_ref(&x.vs),
-    ));
+    steps.extend(x.settle_parents(at, sv));
     Flow {
         name: "virtual dispute, v1 path".into(),
         steps,
@@ -332,37 +340,7 @@ pub fn virtual_direct(at: &Addresses, nonce: u64) -> Flow {
         &x.v,
         &x.vs,
     ));
-    steps.push(ops::register(
-        at,
-        "register A-I with V",
-        x.ai.address(0),
-        &x.ai.signed(&x.ai_state),
-        std::slice::from_ref(&sv),
-    ));
-    steps.push(ops::register(
-        at,
-        "register I-B with V",
-        x.ib.address(1),
-        &x.ib.signed(&x.ib_state),
-        &[sv],
-    ));
-    steps.push(Step::Advance(CHALLENGE + 1));
-    steps.push(ops::conclude(
-        at,
-        "conclude A-I",
-        x.ai.address(0),
-        &x.ai,
-        &x.ai_state,
-        std::slice::from_ref(&x.vs),
-    ));
-    steps.push(ops::conclude(
-        at,
-        "conclude I-B",
-        x.ib.address(1),
-        &x.ib,
-        &x.ib_state,
-        std::slice::from_ref(&x.vs),
-    ));
+    steps.extend(x.settle_parents(at, sv));
     Flow {
         name: "virtual dispute, direct path".into(),
         steps,

@@ -3,6 +3,10 @@
 //! answered by libsecp256k1, so real signatures verify; every other call goes to a handler the
 //! test sets, and is recorded. `TestVM`'s own call mocks answer with the data of the last mock
 //! registered, whatever the call, which cannot drive a program that makes several calls.
+//!
+//! [`mutation`] holds the calldata mutations the programs' property tests share.
+
+pub mod mutation;
 
 use alloy_primitives::{Address, B256, U256};
 use perun_channel::native::recover;

@@ -2,6 +2,7 @@
 
 use super::*;
 use perun_channel::errors as sol;
+use perun_testvm::mutation::{apply, mutation, Mutation};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -230,39 +231,6 @@ fn offset_value() -> impl Strategy<Value = U256> {
     ]
 }
 
-/// A change to valid calldata.
-#[derive(Clone, Debug)]
-enum Mutation {
-    /// Sets the byte at this position (modulo the arguments' length) after the selector.
-    Byte(usize, u8),
-    /// Keeps this many argument bytes (modulo their length plus one).
-    Truncate(usize),
-    /// Overwrites the word at this word index (modulo the number of whole words).
-    Word(usize, U256),
-    /// Appends bytes.
-    Append(Vec<u8>),
-}
-
-fn mutation() -> impl Strategy<Value = Mutation> {
-    prop_oneof![
-        3 => (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Mutation::Byte(i, b)),
-        1 => any::<usize>().prop_map(Mutation::Truncate),
-        4 => (any::<usize>(), offset_value()).prop_map(|(i, v)| Mutation::Word(i, v)),
-        1 => vec(any::<u8>(), 1..64).prop_map(Mutation::Append),
-    ]
-}
-
-fn apply(data: &mut Vec<u8>, m: &Mutation) {
-    let args = data.len() - 4;
-    match m {
-        Mutation::Byte(i, b) if args > 0 => data[4 + i % args] = *b,
-        Mutation::Truncate(n) => data.truncate(4 + n % (args + 1)),
-        Mutation::Word(i, v) if args >= 32 => set_word(data, 32 * (i % (args / 32)), *v),
-        Mutation::Append(bytes) => data.extend_from_slice(bytes),
-        _ => {}
-    }
-}
-
 #[test]
 fn every_sample_call_succeeds_in_its_prepared_state() {
     for sample in corpus() {
@@ -299,7 +267,7 @@ proptest! {
     #[test]
     fn mutated_valid_calldata_never_panics(
         which in 0usize..9,
-        mutations in vec(mutation(), 1..5),
+        mutations in vec(mutation(offset_value().boxed()), 1..5),
         reply in reply(),
     ) {
         let samples = corpus();
@@ -315,7 +283,7 @@ proptest! {
     #[test]
     fn rewriting_one_word_of_valid_calldata_never_panics(
         which in 0usize..9,
-        index in any::<usize>(),
+        index in any::<prop::sample::Index>(),
         value in offset_value(),
         reply in reply(),
     ) {
