@@ -8,7 +8,7 @@ use super::*;
 use alloy_primitives::{keccak256, Bytes};
 use alloy_sol_types::{SolEvent, SolValue};
 use perun_asset_holder::SETTLED as SETTLED_BIT;
-use perun_channel::hash::{eth_signed_digest, funding_id, hash_withdrawal};
+use perun_channel::hash::funding_id;
 use perun_channel::sol::{Channel, Deposited, OutcomeSet, WithdrawalAuth, Withdrawn};
 use perun_randomizer::test_signer;
 use perun_testvm::mutation::{apply, edge_word, mutation};
@@ -179,9 +179,8 @@ fn auth(k: u64, amount: u64) -> WithdrawalAuth {
 /// Participant `k`'s own withdrawal of `amount`.
 fn withdrawal(k: u64, amount: u64) -> Vec<u8> {
     let a = auth(k, amount);
-    let digest = eth_signed_digest(hash_withdrawal(&a));
     let sig: Bytes = test_signer(k)
-        .sign_digest(&digest)
+        .sign_withdrawal(&a)
         .to_bytes()
         .to_vec()
         .into();

@@ -7,7 +7,7 @@ use super::*;
 use alloy_primitives::{keccak256, Bytes};
 use alloy_sol_types::{SolEvent, SolValue};
 use perun_asset_holder::SETTLED as SETTLED_BIT;
-use perun_channel::hash::{eth_signed_digest, funding_id, hash_withdrawal};
+use perun_channel::hash::funding_id;
 use perun_channel::sig::HALF_ORDER;
 use perun_channel::sol::{Channel, Deposited, OutcomeSet, WithdrawalAuth, Withdrawn};
 use perun_randomizer::test_signer;
@@ -127,12 +127,7 @@ fn auth(k: u64, amount: u64) -> WithdrawalAuth {
 
 /// Key `k`'s signature on `a`.
 fn sign_auth(k: u64, a: &WithdrawalAuth) -> Bytes {
-    let digest = eth_signed_digest(hash_withdrawal(a));
-    test_signer(k)
-        .sign_digest(&digest)
-        .to_bytes()
-        .to_vec()
-        .into()
+    test_signer(k).sign_withdrawal(a).to_bytes().to_vec().into()
 }
 
 fn withdraw_data(a: &WithdrawalAuth, sig: Bytes) -> Vec<u8> {

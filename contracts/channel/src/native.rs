@@ -3,7 +3,9 @@
 //! Signing uses RFC 6979 deterministic nonces and low-s normalisation, as Foundry's `vm.sign`
 //! and go-perun do, so the same key and digest give the same 65 bytes everywhere.
 
+use crate::hash;
 use crate::sig::{SigError, Signature};
+use crate::sol::{Channel, WithdrawalAuth};
 use alloy_primitives::{keccak256, Address, B256};
 use secp256k1::ecdsa::{RecoverableSignature, RecoveryId};
 use secp256k1::{Message, PublicKey, SecretKey, SECP256K1};
@@ -53,6 +55,16 @@ impl Signer {
             // The recovery id of a signature is 0 or 1 for every key and digest, so this fits.
             v: 27 + u8::from(i32::from(recid) == 1),
         }
+    }
+
+    /// Signs `state` as go-perun clients do: the eth-signed digest of `abi.encode(state)`.
+    pub fn sign_state(&self, state: &Channel::State) -> Signature {
+        self.sign_digest(&hash::eth_signed_digest(hash::hash_state(state)))
+    }
+
+    /// Signs a withdrawal authorization: the eth-signed digest of `abi.encode(auth)`.
+    pub fn sign_withdrawal(&self, auth: &WithdrawalAuth) -> Signature {
+        self.sign_digest(&hash::eth_signed_digest(hash::hash_withdrawal(auth)))
     }
 }
 

@@ -7,7 +7,7 @@ use super::*;
 use alloy_primitives::{keccak256, Bytes};
 use alloy_sol_types::{sol_data, SolType, SolValue};
 use perun_channel::dispute::{CONCLUDED, DISPUTE};
-use perun_channel::hash::{channel_id, eth_signed_digest, hash_state};
+use perun_channel::hash::{channel_id, hash_state};
 use perun_channel::sig::HALF_ORDER;
 use perun_channel::sol::Channel;
 use perun_randomizer::test_signer;
@@ -144,12 +144,7 @@ fn final_state(p: &Channel::Params, version: u64) -> Channel::State {
 
 /// Key `k`'s signature on `s`.
 fn sign(k: u64, s: &Channel::State) -> Bytes {
-    let digest = eth_signed_digest(hash_state(s));
-    test_signer(k)
-        .sign_digest(&digest)
-        .to_bytes()
-        .to_vec()
-        .into()
+    test_signer(k).sign_state(s).to_bytes().to_vec().into()
 }
 
 /// `s` signed by keys `keys`, one signature each, in order.

@@ -205,10 +205,11 @@ fn check_participant(
         eth_address,
     );
 
-    // The state signature: reproduced byte for byte (RFC 6979), and recovered.
+    // The state signature: reproduced byte for byte (RFC 6979) from the state itself, as a
+    // client signs it, and recovered.
     c.bytes(
         f("stateSignature"),
-        &signer.sign_digest(digest).to_bytes(),
+        &signer.sign_state(state).to_bytes(),
         &state_sig,
     );
     c.eq(
@@ -261,7 +262,7 @@ fn check_participant(
     );
     c.bytes(
         f("withdrawal.signature"),
-        &signer.sign_digest(&w_digest).to_bytes(),
+        &signer.sign_withdrawal(&auth).to_bytes(),
         &w_sig,
     );
     c.eq(

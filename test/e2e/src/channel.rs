@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
-use perun_channel::hash::{channel_id, eth_signed_digest, funding_id, hash_state, hash_withdrawal};
+use perun_channel::hash::{channel_id, eth_signed_digest, funding_id, hash_state};
 use perun_channel::native::Signer;
 use perun_channel::sol::{Channel, WithdrawalAuth};
 use perun_verifier::schema::{
@@ -63,9 +63,7 @@ impl Party {
             receiver: self.address(),
             amount,
         };
-        let sig = self
-            .signer
-            .sign_digest(&eth_signed_digest(hash_withdrawal(&auth)));
+        let sig = self.signer.sign_withdrawal(&auth);
         (auth, Bytes::copy_from_slice(&sig.to_bytes()))
     }
 }

@@ -2,14 +2,12 @@
 //! and withdrawal authorizations.
 
 use alloy_primitives::Bytes;
-use perun_channel::hash::{eth_signed_digest, hash_state, hash_withdrawal};
 use perun_channel::native::Signer;
 use perun_channel::sol::{Channel, WithdrawalAuth};
 
 /// The signature of `signer` on `state`, 65 bytes `r ‖ s ‖ v`.
 pub fn sign_state(signer: &Signer, state: &Channel::State) -> Bytes {
-    let digest = eth_signed_digest(hash_state(state));
-    Bytes::copy_from_slice(&signer.sign_digest(&digest).to_bytes())
+    Bytes::copy_from_slice(&signer.sign_state(state).to_bytes())
 }
 
 /// `state` with `params`, signed by each of `signers` in order.
@@ -27,6 +25,5 @@ pub fn signed(
 
 /// The signature of `signer` on a withdrawal authorization.
 pub fn sign_auth(signer: &Signer, auth: &WithdrawalAuth) -> Bytes {
-    let digest = eth_signed_digest(hash_withdrawal(auth));
-    Bytes::copy_from_slice(&signer.sign_digest(&digest).to_bytes())
+    Bytes::copy_from_slice(&signer.sign_withdrawal(auth).to_bytes())
 }

@@ -132,11 +132,11 @@ pub fn withdrawal(channel: B256, who: &Signer, receiver: Address, amount: u64) -
         receiver,
         amount: U256::from(amount),
     };
-    let digest = hash::eth_signed_digest(hash::hash_withdrawal(&auth));
+    let sig = who.sign_withdrawal(&auth);
     WithdrawalDoc {
         holder: Some(Addr(eth_holder())),
         auth: (&auth).into(),
-        signature: Hex(who.sign_digest(&digest).to_bytes().to_vec().into()),
+        signature: Hex(sig.to_bytes().to_vec().into()),
     }
 }
 

@@ -17,7 +17,7 @@ use alloy_primitives::{keccak256, Bytes};
 use alloy_sol_types::sol_data::{Bool, FixedBytes, Uint};
 use alloy_sol_types::{SolError, SolType, SolValue};
 use perun_channel::dispute::{Dispute, FORCEEXEC};
-use perun_channel::hash::{channel_id, eth_signed_digest, hash_state};
+use perun_channel::hash::{channel_id, hash_state};
 use perun_channel::sol::Channel;
 use perun_randomizer::test_signer;
 use perun_testvm::{CallRecord, PerunVM};
@@ -209,12 +209,7 @@ fn key_of(a: Address) -> u64 {
 
 /// Key `k`'s signature on `s`.
 fn sign(k: u64, s: &Channel::State) -> Bytes {
-    let digest = eth_signed_digest(hash_state(s));
-    test_signer(k)
-        .sign_digest(&digest)
-        .to_bytes()
-        .to_vec()
-        .into()
+    test_signer(k).sign_state(s).to_bytes().to_vec().into()
 }
 
 /// Every participant's signature on `s`, in participant order.
