@@ -2,6 +2,7 @@
 // The Adjudicator: registers, refutes, force-executes and concludes disputes of ledger channels.
 pragma solidity ^0.8.30;
 
+import {Allocations} from "./Allocations.sol";
 import {App} from "./App.sol";
 import {
     AllocationRef,
@@ -22,11 +23,14 @@ import {
     AssetsMismatch,
     BalanceOverflow,
     BalancesLengthMismatch,
+    ChallengeDurationTooLong,
     HasApp,
     HasLockedFunds,
     IndexMapOutOfRange,
     InvalidParams,
+    LedgerSubChannel,
     LockedMismatch,
+    NestingTooDeep,
     NoApp,
     NoContractCode,
     NotLedgerChannel,
@@ -48,12 +52,19 @@ import {VirtualChannelRegistry} from "./VirtualChannelRegistry.sol";
 /// @title Adjudicator
 /// @notice The v1 Adjudicator's ABI and behaviour (SPEC sections 3 and 8), with dispute records in
 /// two slots, arguments read in place through checked calldata views, and virtual channels
-/// recorded in the `VirtualChannelRegistry` it deploys. Checks run in v1's order, so the error a
+/// recorded in the `VirtualChannelRegistry` it deploys. A ledger channel's record is keyed by its
+/// channel ID; a sub-channel's (here) or virtual channel's (in the registry) by its channel ID
+/// bound to the funding its parent locks for it (`Allocations.key`), so a parent only ever
+/// folds in an outcome of the assets and totals it locked (SPEC section 10). Checks run in v1's order, so the error a
 /// call reverts with is the one v1's revert string names (README, "Errors"); fields are read in
 /// the order of the Stylus program (contracts/adjudicator), so malformed calldata fails at the
 /// same read in both.
 contract Adjudicator {
     using Disputes for mapping(bytes32 => Disputes.Dispute);
+
+    /// @notice How deep sub-channels may nest below the ledger channel (at depth 0) `register`
+    /// and `conclude` name: perun-channel's `checks::MAX_DEPTH`.
+    uint256 internal constant MAX_DEPTH = 16;
 
     /// @notice The registry holding the records of virtual channels.
     VirtualChannelRegistry public immutable registry;
@@ -76,18 +87,24 @@ contract Adjudicator {
         SignedStateRef channel = Calldata.signedStateArg(0);
         ArrayRef subChannels = Calldata.arrayArg(1);
         if (!channel.params().ledgerChannel()) revert NotLedgerChannel();
-        _registerRecursive(channel, subChannels, 0);
+        _registerRecursive(channel, subChannels, 0, 0, 0, 0);
     }
 
-    /// @dev Registers `ch`, then its sub-channels from `subs[next..]`. Returns `ch`'s per-asset
-    /// totals (its balances plus what its sub-channels hold) and the next unused index.
-    function _registerRecursive(SignedStateRef ch, ArrayRef subs, uint256 next)
-        internal
-        returns (uint256[] memory totals, uint256)
-    {
-        _registerSingle(ch);
+    /// @dev Registers `ch` under `key` (zero for the ledger channel: its ID), then its
+    /// sub-channels from `subs[next..]`, each under the key of the SubAlloc locking it. Returns
+    /// `ch`'s per-asset totals (its balances plus what its sub-channels hold) and the next unused
+    /// index. `parentCd` is the parent's challenge duration, `depth` `ch`'s depth.
+    function _registerRecursive(
+        SignedStateRef ch,
+        ArrayRef subs,
+        uint256 next,
+        bytes32 key,
+        uint256 parentCd,
+        uint256 depth
+    ) internal returns (uint256[] memory totals, uint256) {
+        _registerSingle(ch, key, parentCd);
         AllocationRef outcome = ch.state().outcome();
-        totals = _rowSums(outcome.balances());
+        totals = Allocations.rowSums(outcome.balances());
         ArrayRef locked = outcome.locked();
         uint256 n = locked.length();
         if (n > subs.length()) revert SubChannelsTooShort();
@@ -97,37 +114,54 @@ contract Adjudicator {
             SubAllocRef l = locked.subAlloc(i);
             bytes32 lockedID = l.ID();
             if (lockedID != sub.state().channelID()) revert SubChannelIDMismatch();
+            if (depth >= MAX_DEPTH) revert NestingTooDeep();
+            bytes32 subKey = Allocations.key(lockedID, outcome, l.balances());
+            uint256 cd = ch.params().challengeDuration();
             uint256[] memory subTotals;
-            (subTotals, next) = _registerRecursive(sub, subs, next);
+            (subTotals, next) = _registerRecursive(sub, subs, next, subKey, cd, depth + 1);
             _requireEqualAssets(outcome.assets(), sub.state().outcome().assets());
             _requireEqualTotals(l.balances(), subTotals);
-            _addTotals(totals, subTotals);
+            Allocations.addTotals(totals, subTotals);
         }
         return (totals, next);
     }
 
-    /// @dev Checks one signed state and records it (a virtual channel in the registry).
-    function _registerSingle(SignedStateRef s) internal {
+    /// @dev Checks one signed state and records it under `key` (a virtual channel in the
+    /// registry); a sub-channel (`key` not zero) must not be a ledger channel, must not outlast
+    /// its parent (`parentCd`) and must have the shape a parent folds.
+    function _registerSingle(SignedStateRef s, bytes32 key, uint256 parentCd) internal {
         ParamsRef params = s.params();
         StateRef state = s.state();
         bytes32 id = params.id();
         if (state.channelID() != id) revert InvalidParams();
         bytes32 h = state.hash();
-        Sig.verifyAll(Sig.ethSignedDigest(h), params.participants(), s.sigs());
+        ArrayRef parts = params.participants();
+        Sig.verifyAll(Sig.ethSignedDigest(h), parts, s.sigs());
+        if (key == 0) {
+            key = id;
+        } else {
+            if (params.ledgerChannel()) revert LedgerSubChannel();
+            // Records keep the low 64 bits of a duration (v1); so does the comparison.
+            // forge-lint: disable-next-line(unsafe-typecast)
+            if (uint64(params.challengeDuration()) > uint64(parentCd)) {
+                revert ChallengeDurationTooLong();
+            }
+            Allocations.requireShape(state.outcome(), parts.length());
+        }
         if (params.virtualChannel()) {
             if (params.app() != address(0)) revert HasApp();
             if (state.outcome().locked().length() != 0) revert HasLockedFunds();
             uint64 version = state.version();
             uint256 cd = params.challengeDuration();
             (bool changed, uint64 timeout) =
-                registry.registerVirtual(id, version, h, cd, state.isFinal());
+                registry.registerVirtual(id, key, version, h, cd, state.isFinal());
             // v1 emits the virtual channel's update from the Adjudicator; go-perun watches it.
             if (changed) emit Disputes.ChannelUpdate(id, version, Disputes.DISPUTE, timeout);
         } else {
             uint64 version = state.version();
             uint256 cd = params.challengeDuration();
             bool hasApp = params.app() != address(0);
-            _disputes.register(id, version, h, cd, hasApp, state.isFinal());
+            _disputes.register(key, id, version, h, cd, hasApp, state.isFinal());
         }
     }
 
@@ -150,7 +184,15 @@ contract Adjudicator {
         StateRef state = Calldata.stateArg(2);
         BytesRef sig = Calldata.bytesArg(4);
         bytes32 id = state.channelID();
-        Disputes.Dispute memory d = _disputes[id];
+        // A ledger channel's record is under its ID, a sub-channel's under its ID and funding,
+        // which a transition keeps (same assets, locked funds and totals).
+        bytes32 key = id;
+        if (!params.ledgerChannel()) {
+            AllocationRef oldOutcome = stateOld.outcome();
+            uint256[] memory oldTotals = Allocations.totals(oldOutcome);
+            key = Allocations.key(id, oldOutcome, oldTotals);
+        }
+        Disputes.Dispute memory d = _disputes[key];
         if (d.stateHash == 0) revert NotRegistered();
         if (d.phase == Disputes.DISPUTE) {
             if (block.timestamp < d.timeout) revert TimeoutNotPassed();
@@ -176,7 +218,9 @@ contract Adjudicator {
         // forge-lint: disable-next-line(unsafe-typecast)
         uint64 cd = uint64(params.challengeDuration()); // v1 keeps the low 64 bits
         uint64 timeout = state.isFinal() ? uint64(block.timestamp) : Disputes.deadline(cd);
-        _disputes.store(id, Disputes.Dispute(timeout, cd, version, Disputes.FORCEEXEC, true, h));
+        _disputes.store(
+            key, id, Disputes.Dispute(timeout, cd, version, Disputes.FORCEEXEC, true, h)
+        );
     }
 
     /// @dev `App(app).validTransition(params, from, to, actorIdx)` as a static call, bubbling
@@ -259,27 +303,31 @@ contract Adjudicator {
         if (state.channelID() != id) revert InvalidParams();
         bytes32 h = state.hash();
         if (params.virtualChannel()) {
-            _concludeInRegistry(id, h, true);
+            _concludeInRegistry(id, id, h, true);
         } else {
-            _disputes.conclude(id, h, true);
+            _disputes.conclude(id, id, h, true);
         }
         AllocationRef outcome = state.outcome();
         if (outcome.locked().length() == 0) {
             // No sub-channels: the outcome is the state's balances, pushed from calldata.
             _pushOutcome(id, params, outcome, false, new uint256[][](0));
         } else {
-            (uint256[][] memory folded,) = _concludeRecursive(state, subStates, 0, false);
+            (uint256[][] memory folded,) = _concludeRecursive(state, subStates, 0, 0, 0);
             _pushOutcome(id, params, outcome, true, folded);
         }
     }
 
-    /// @dev The outcome of `s` with its sub-channels' outcomes added through their index maps,
-    /// concluding `s` first unless it is the root (concluded already).
-    function _concludeRecursive(StateRef s, ArrayRef subs, uint256 next, bool concludeSelf)
-        internal
-        returns (uint256[][] memory outcome, uint256)
-    {
-        if (concludeSelf) _concludeSub(s);
+    /// @dev The outcome of `s` (at `depth`) with its sub-channels' outcomes added through their
+    /// index maps, concluding `s` under `key` first unless it is the root (`key` zero, concluded
+    /// already). Each sub-channel's record is read under the key of the SubAlloc locking it.
+    function _concludeRecursive(
+        StateRef s,
+        ArrayRef subs,
+        uint256 next,
+        bytes32 key,
+        uint256 depth
+    ) internal returns (uint256[][] memory outcome, uint256) {
+        if (key != 0) _concludeSub(s, key);
         AllocationRef alloc = s.outcome();
         ArrayRef rows = alloc.balances();
         outcome = new uint256[][](rows.length());
@@ -299,38 +347,43 @@ contract Adjudicator {
             SubAllocRef l = locked.subAlloc(i);
             bytes32 lockedID = l.ID();
             if (lockedID != sub.channelID()) revert SubChannelIDMismatch();
+            if (depth >= MAX_DEPTH) revert NestingTooDeep();
+            bytes32 subKey = Allocations.key(lockedID, alloc, l.balances());
             uint256[][] memory subOutcome;
-            (subOutcome, next) = _concludeRecursive(sub, subs, next, true);
-            _fold(outcome, assetCount, l.indexMap(), subOutcome);
+            (subOutcome, next) = _concludeRecursive(sub, subs, next, subKey, depth + 1);
+            _fold(outcome, assetCount, l.indexMap(), l.balances(), subOutcome);
         }
         return (outcome, next);
     }
 
-    /// @dev Concludes a sub-channel after its own timeout, or uses it as concluded: a ledger
-    /// sub-channel's record is here, a virtual channel's in the registry.
-    function _concludeSub(StateRef s) internal {
+    /// @dev Concludes a sub-channel's record under `key` after its own timeout, or uses it as
+    /// concluded: a sub-channel's record is here, a virtual channel's in the registry.
+    function _concludeSub(StateRef s, bytes32 key) internal {
         bytes32 id = s.channelID();
         bytes32 h = s.hash();
-        if (_disputes[id].stateHash != 0) {
-            _disputes.conclude(id, h, false);
+        if (_disputes[key].stateHash != 0) {
+            _disputes.conclude(key, id, h, false);
         } else {
-            _concludeInRegistry(id, h, false);
+            _concludeInRegistry(id, key, h, false);
         }
     }
 
-    /// @dev Concludes a virtual channel's record in the registry and, as v1 did for every
-    /// channel, emits its update from the Adjudicator too.
-    function _concludeInRegistry(bytes32 id, bytes32 h, bool root) internal {
-        (bool changed, uint64 version, uint64 timeout) = registry.concludeVirtual(id, h, root);
+    /// @dev Concludes a virtual channel's record (under `key`) in the registry and, as v1 did
+    /// for every channel, emits its update from the Adjudicator too.
+    function _concludeInRegistry(bytes32 id, bytes32 key, bytes32 h, bool root) internal {
+        (bool changed, uint64 version, uint64 timeout) =
+            registry.concludeVirtual(id, key, h, root);
         if (changed) emit Disputes.ChannelUpdate(id, version, Disputes.CONCLUDED, timeout);
     }
 
     /// @dev `outcome[a][indexMap[p]] += sub[a][p]` for each of the parent's assets `a` and each
-    /// sub-channel participant `p` (perun-channel's `fold_sub_outcome`).
+    /// sub-channel participant `p`; what is added per asset must be what the parent locked
+    /// (`lockedBals[a]`). perun-channel's `fold_sub_outcome`.
     function _fold(
         uint256[][] memory outcome,
         uint256 assetCount,
         ArrayRef indexMap,
+        ArrayRef lockedBals,
         uint256[][] memory sub
     ) internal pure {
         uint256 n = indexMap.length();
@@ -338,17 +391,28 @@ contract Adjudicator {
             if (a >= outcome.length || a >= sub.length) revert BalancesLengthMismatch();
             uint256[] memory row = outcome[a];
             uint256[] memory subRow = sub[a];
+            uint256 moved;
             for (uint256 p; p < n; ++p) {
                 if (p >= subRow.length) revert BalancesLengthMismatch();
                 uint256 col = indexMap.uint16At(p);
                 if (col >= row.length) revert IndexMapOutOfRange();
+                uint256 v = subRow[p];
                 uint256 sum;
                 unchecked {
                     // Checked below: an unsigned sum that wrapped is smaller than its summand.
-                    sum = row[col] + subRow[p];
+                    sum = row[col] + v;
                 }
-                if (sum < subRow[p]) revert BalanceOverflow();
+                if (sum < v) revert BalanceOverflow();
                 row[col] = sum;
+                unchecked {
+                    // Checked below, as above.
+                    sum = moved + v;
+                }
+                if (sum < v) revert BalanceOverflow();
+                moved = sum;
+            }
+            if (a >= lockedBals.length() || lockedBals.word(a) != moved) {
+                revert SubAllocMismatch();
             }
         }
     }
@@ -488,40 +552,6 @@ contract Adjudicator {
     // Allocation checks (perun-channel's `checks` module, in the same order and reads)
     // -----------------------------------------------------------------------------------------
 
-    function _rowSums(ArrayRef rows) internal pure returns (uint256[] memory sums) {
-        sums = new uint256[](rows.length());
-        for (uint256 a; a < sums.length; ++a) {
-            sums[a] = _rowSum(rows.arrayAt(a));
-        }
-    }
-
-    function _rowSum(ArrayRef row) internal pure returns (uint256 sum) {
-        uint256 n = row.length();
-        for (uint256 p; p < n; ++p) {
-            uint256 v = row.word(p);
-            unchecked {
-                // Checked below: an unsigned sum that wrapped is smaller than its summand.
-                sum += v;
-            }
-            if (sum < v) revert BalanceOverflow();
-        }
-    }
-
-    /// @dev Adds `add` into `totals`; `add` may be longer (the extra entries are ignored, as v1
-    /// does), not shorter.
-    function _addTotals(uint256[] memory totals, uint256[] memory add) internal pure {
-        if (add.length < totals.length) revert BalancesLengthMismatch();
-        for (uint256 i; i < totals.length; ++i) {
-            uint256 sum;
-            unchecked {
-                // Checked below, as in `_rowSum`.
-                sum = totals[i] + add[i];
-            }
-            if (sum < add[i]) revert BalanceOverflow();
-            totals[i] = sum;
-        }
-    }
-
     function _requireEqualTotals(ArrayRef lockedBals, uint256[] memory totals) internal pure {
         if (lockedBals.length() != totals.length) revert SubAllocMismatch();
         for (uint256 i; i < totals.length; ++i) {
@@ -601,7 +631,7 @@ contract Adjudicator {
             if (oldRow.length() != participants) revert BalancesLengthMismatch();
             ArrayRef curRow = curRows.arrayAt(a);
             if (curRow.length() != participants) revert BalancesLengthMismatch();
-            if (_rowSum(oldRow) != _rowSum(curRow)) revert SumOfBalancesMismatch();
+            if (Allocations.rowSum(oldRow) != Allocations.rowSum(curRow)) revert SumOfBalancesMismatch();
         }
     }
 
@@ -619,7 +649,9 @@ contract Adjudicator {
         return Calldata.stateArg(0).hash();
     }
 
-    /// @notice A channel's dispute record, in v1's order; for a virtual channel, the registry's.
+    /// @notice The dispute record under `id`, in v1's order: a ledger channel's under its channel
+    /// ID; a sub-channel's or virtual channel's under its channel ID bound to its funding
+    /// (`Allocations.key`), a virtual channel's read from the registry.
     function disputes(bytes32 id)
         external
         view

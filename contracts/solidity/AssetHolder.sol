@@ -11,6 +11,7 @@ import {
     NotSettled,
     OnlyAdjudicator,
     OutcomeLengthMismatch,
+    PartialWithdrawal,
     Reentrancy
 } from "./Errors.sol";
 import {Sig} from "./Sig.sol";
@@ -185,6 +186,9 @@ abstract contract AssetHolder {
         bytes32 fid = fundingID(channelID, participant);
         uint256 held = _holdings[fid];
         if (held < amount) revert InsufficientHoldings();
+        // A withdrawal to someone else takes the whole holdings: its authorization (which names
+        // no holder and no nonce, as in v1) cannot then be replayed here while holdings last.
+        if (receiver != participant && amount != held) revert PartialWithdrawal();
         unchecked {
             // Checked just above; a participant's entry never has the SETTLED bit (a funding
             // ID is a hash of 64 bytes, never a channel ID).

@@ -57,17 +57,20 @@ using Calldata for BytesRef global;
 /// - an array's length must be below 2^32, and its element slots must lie inside the calldata;
 /// - a `bytes` value's length must be below 2^32, and its content must lie inside;
 /// - an `address`, `bool`, `uint64` or `uint16` word must have no bits set outside its type;
-/// - the encoding of a hashed struct (`Params`, `State`, `WithdrawalAuth`) must end, padding
-///   included, inside the calldata.
+/// - a hashed struct (`Params`, `State`, `WithdrawalAuth`) must be in canonical ABI layout when
+///   it is hashed (below).
 /// The contracts read fields in the same order as their Rust twins, so a malformed input fails
 /// at the same read in both, with the same error.
 ///
 /// Hashing: `keccak256(abi.encode(x))` of a struct with dynamic members is the hash of the word
-/// 0x20 followed by the struct's encoding. `hash` copies that encoding straight from calldata
-/// (one `calldatacopy`) instead of re-encoding the value. For canonical calldata, which every
-/// ABI encoder produces, the result is identical; for any other layout the hash differs, so no
-/// signature over a real state can be replayed with a different value (equal hashes mean equal
-/// bytes, and the values are read from those very bytes).
+/// 0x20 followed by the struct's encoding. `hash` and `id` copy that encoding straight from
+/// calldata (one `calldatacopy`) instead of re-encoding the value, after `_canonicalEnd` has
+/// walked it and found the canonical layout every ABI encoder produces: each dynamic member's
+/// offset points exactly where the previous tail ends, every `bytes` padding is zero, every word
+/// is clean for its type. So every value the views read lies inside the hashed bytes, and the
+/// hash is that of `abi.encode` of the values read: two layouts with one hash cannot carry two
+/// values (a `State` whose outcome tail sat after its `appData` would otherwise hash without
+/// its outcome).
 library Calldata {
     // -----------------------------------------------------------------------------------------
     // Words
@@ -166,15 +169,129 @@ library Calldata {
         }
     }
 
-    /// @dev The end of an encoding whose last member is the `bytes` value at `p`, padding
-    /// included, which must lie inside the calldata.
-    function _encodingEnd(uint256 p) private pure returns (uint256 end) {
-        uint256 n = _bytes(p).length();
+    /// @dev Where the struct at `p` ends if it is in canonical ABI layout (reverts with
+    /// `MalformedCalldata()` otherwise): a `Params` (`kind` 0), `State` (1) or `WithdrawalAuth`
+    /// (2). perun-channel's `params_end`, `state_end` and `withdrawal_auth_end` check the same,
+    /// in the same order. Every member is visited: each offset must equal where the previous
+    /// tail ends, each length be below 2^32 and end inside the calldata, each typed word be
+    /// clean, each `bytes` padding be zero. Every read lies below the running end, which is
+    /// checked against the calldata size before it is read past, so loops are bounded by the
+    /// calldata's length.
+    /// @dev In assembly: the walk visits every word of the struct, where Solidity's checked
+    /// arithmetic and bounds checks would cost several times more.
+    function _canonicalEnd(uint256 p, uint256 kind) private pure returns (uint256 end) {
         assembly ("memory-safe") {
-            end := add(add(p, 32), and(add(n, 31), not(31)))
-            if gt(end, calldatasize()) {
-                mstore(0, MALFORMED)
+            function fail() {
+                // MalformedCalldata()
+                mstore(0, 0x59170bf000000000000000000000000000000000000000000000000000000000)
                 revert(0, 4)
+            }
+            // The word at `q`, which must lie inside the calldata.
+            function ld(q) -> w {
+                if gt(add(q, 32), calldatasize()) { fail() }
+                w := calldataload(q)
+            }
+            // Head slot `slot` of the struct at `q` holds the offset `expected`.
+            function off(q, slot, expected) {
+                if iszero(eq(ld(add(q, shl(5, slot))), expected)) { fail() }
+            }
+            // Head slot `slot` of the struct at `q` has no bits set from bit `bits` up.
+            function clean(q, slot, bits) {
+                if shr(bits, ld(add(q, shl(5, slot)))) { fail() }
+            }
+            // A length word at `q`, below 2^32.
+            function len(q) -> n {
+                n := ld(q)
+                if shr(32, n) { fail() }
+            }
+            // The `bytes` value at `q`: content inside, padding zero.
+            function bytesEnd(q) -> e {
+                let n := len(q)
+                e := add(add(q, 32), and(add(n, 31), not(31)))
+                if gt(e, calldatasize()) { fail() }
+                let r := and(n, 31)
+                // The last word holds `r` content bytes, then the padding.
+                if r {
+                    if shl(shl(3, r), calldataload(sub(e, 32))) { fail() }
+                }
+            }
+            // The static array at `q`; with `u16`, every element a clean uint16.
+            function wordsEnd(q, u16) -> e {
+                let first := add(q, 32)
+                e := add(first, shl(5, len(q)))
+                if gt(e, calldatasize()) { fail() }
+                if u16 {
+                    for { let i := first } lt(i, e) { i := add(i, 32) } {
+                        if shr(16, calldataload(i)) { fail() }
+                    }
+                }
+            }
+            // The array of dynamic elements at `q` (`elem`: 0 Participant, 1 Asset,
+            // 2 uint256[], 3 SubAlloc): each offset where the previous element ends.
+            function arrayEnd(q, elem) -> e {
+                let first := add(q, 32)
+                let slots := add(first, shl(5, len(q)))
+                if gt(slots, calldatasize()) { fail() }
+                e := slots
+                for { let i := first } lt(i, slots) { i := add(i, 32) } {
+                    if iszero(eq(calldataload(i), sub(e, first))) { fail() }
+                    switch elem
+                    case 0 {
+                        clean(e, 0, 160)
+                        off(e, 1, 0x40)
+                        e := bytesEnd(add(e, 0x40))
+                    }
+                    case 1 {
+                        clean(e, 1, 160)
+                        off(e, 2, 0x60)
+                        e := bytesEnd(add(e, 0x60))
+                    }
+                    case 2 { e := wordsEnd(e, 0) }
+                    default {
+                        let s := e
+                        off(s, 1, 0x60)
+                        e := wordsEnd(add(s, 0x60), 0)
+                        off(s, 2, sub(e, s))
+                        e := wordsEnd(e, 1)
+                    }
+                }
+            }
+            switch kind
+            case 0 {
+                // Params: challengeDuration, nonce, participants, app, ledgerChannel,
+                // virtualChannel.
+                off(p, 2, 0xc0)
+                clean(p, 3, 160)
+                clean(p, 4, 1)
+                clean(p, 5, 1)
+                end := arrayEnd(add(p, 0xc0), 0)
+            }
+            case 1 {
+                // State: channelID, version, outcome, appData, isFinal; the outcome is an
+                // Allocation: assets, backends, balances, locked.
+                clean(p, 1, 64)
+                off(p, 2, 0xa0)
+                let a := add(p, 0xa0)
+                off(a, 0, 0x80)
+                end := arrayEnd(add(a, 0x80), 1)
+                off(a, 1, sub(end, a))
+                end := wordsEnd(end, 0)
+                off(a, 2, sub(end, a))
+                end := arrayEnd(end, 2)
+                off(a, 3, sub(end, a))
+                end := arrayEnd(end, 3)
+                off(p, 3, sub(end, p))
+                clean(p, 4, 1)
+                end := bytesEnd(end)
+            }
+            default {
+                // WithdrawalAuth: channelID, participant, receiver, amount.
+                off(p, 1, 0x80)
+                clean(p, 2, 160)
+                let q := add(p, 0x80)
+                clean(q, 0, 160)
+                off(q, 1, 0x40)
+                end := bytesEnd(add(q, 0x40))
             }
         }
     }
@@ -319,44 +436,11 @@ library Calldata {
         return ParticipantRef.wrap(at(parts, i));
     }
 
-    /// @notice Where the participants array starts and the params' encoding ends: the array's
-    /// encoding runs to the end of the last participant's ccAddress (or its length word).
-    /// @dev One assembly block doing the reads of `participants()`, `at(n - 1)`, its ccAddress
-    /// member and `_encodingEnd`, in that order, with the same checks: the inliner does not
-    /// merge the separate functions, and their calls cost more than the checks.
+    /// @notice Where the participants array starts and the params' encoding ends (after the last
+    /// participant's ccAddress, or the array's length word), once the params are found in
+    /// canonical layout.
     function participantsSpan(ParamsRef p) internal pure returns (uint256 begin, uint256 end) {
-        assembly ("memory-safe") {
-            let cds := calldatasize()
-            // participants: the offset in head slot 2, then the array there.
-            let bad := gt(add(p, 96), cds)
-            let o := calldataload(add(p, 64))
-            bad := or(bad, shr(32, o))
-            begin := add(p, o)
-            let n := calldataload(begin)
-            bad := or(bad, or(shr(32, n), gt(add(add(begin, 32), shl(5, n)), cds)))
-            end := add(begin, 32)
-            if iszero(or(bad, iszero(n))) {
-                // The last participant, its ccAddress member, that bytes value and its padding.
-                let slot := add(end, shl(5, sub(n, 1)))
-                o := calldataload(slot)
-                bad := shr(32, o)
-                let last := add(end, o)
-                o := calldataload(add(last, 32))
-                bad := or(bad, or(gt(add(last, 64), cds), shr(32, o)))
-                let b := add(last, o)
-                let len := calldataload(b)
-                bad := or(
-                    bad,
-                    or(shr(32, len), or(gt(add(b, 32), cds), gt(add(add(b, 32), len), cds)))
-                )
-                end := add(add(b, 32), and(add(len, 31), not(31)))
-                bad := or(bad, gt(end, cds))
-            }
-            if bad {
-                mstore(0, MALFORMED)
-                revert(0, 4)
-            }
-        }
+        return (ParamsRef.unwrap(p) + 0xc0, _canonicalEnd(ParamsRef.unwrap(p), 0));
     }
 
     /// @notice `keccak256(abi.encode(params))`: the channel ID.
@@ -389,22 +473,10 @@ library Calldata {
         return _bool(StateRef.unwrap(s), 4);
     }
 
-    /// @notice Where the state's encoding ends: after its appData and padding.
-    /// @dev The reads of `_member(s, 3)` and `_encodingEnd` in one block, as above.
-    function end(StateRef s) internal pure returns (uint256 e) {
-        assembly ("memory-safe") {
-            let cds := calldatasize()
-            let o := calldataload(add(s, 96))
-            let bad := or(gt(add(s, 128), cds), shr(32, o))
-            let b := add(s, o)
-            let len := calldataload(b)
-            bad := or(bad, or(shr(32, len), or(gt(add(b, 32), cds), gt(add(add(b, 32), len), cds))))
-            e := add(add(b, 32), and(add(len, 31), not(31)))
-            if or(bad, gt(e, cds)) {
-                mstore(0, MALFORMED)
-                revert(0, 4)
-            }
-        }
+    /// @notice Where the state's encoding ends (after its appData and padding), once the state is
+    /// found in canonical layout.
+    function end(StateRef s) internal pure returns (uint256) {
+        return _canonicalEnd(StateRef.unwrap(s), 1);
     }
 
     /// @notice `keccak256(abi.encode(state))`.
@@ -424,6 +496,21 @@ library Calldata {
 
     function locked(AllocationRef a) internal pure returns (ArrayRef) {
         return _array(_member(AllocationRef.unwrap(a), 3));
+    }
+
+    /// @notice Where the ABI encoding of `assets` lies: from the array's length word to where
+    /// `backends` begins. It is the canonical encoding of the asset array once the state holding
+    /// the allocation was hashed (which checks the layout), and is used only then.
+    function assetsSpan(AllocationRef a) internal pure returns (uint256 begin, uint256 finish) {
+        uint256 p = AllocationRef.unwrap(a);
+        begin = _member(p, 0);
+        finish = _member(p, 1);
+        assembly ("memory-safe") {
+            if or(lt(finish, begin), gt(finish, calldatasize())) {
+                mstore(0, MALFORMED)
+                revert(0, 4)
+            }
+        }
     }
 
     // Asset: chainID, ethHolder, ccHolder.
@@ -503,54 +590,30 @@ library Calldata {
         return _typed(WithdrawalAuthRef.unwrap(w), 3, 256);
     }
 
-    /// @notice Every field of a withdrawal authorization and its hash, read in one block in the
-    /// order of `channelID()`, `participant().ethAddress()`, `hash()`, `amount()`,
-    /// `receiver()`, with their checks (the withdrawal is the cheapest call, where the calls of
-    /// the separate views show).
+    /// @notice Every field of a withdrawal authorization and its hash, once the authorization is
+    /// found in canonical layout (then every field lies inside and is clean).
     function decode(WithdrawalAuthRef w)
         internal
         pure
         returns (bytes32 cid, address who, bytes32 h, uint256 value, address to)
     {
+        uint256 p = WithdrawalAuthRef.unwrap(w);
+        uint256 e = _canonicalEnd(p, 2);
         assembly ("memory-safe") {
-            let cds := calldatasize()
-            // channelID, then the participant's offset, head and address
-            let bad := gt(add(w, 32), cds)
-            cid := calldataload(w)
-            let o := calldataload(add(w, 32))
-            bad := or(bad, or(gt(add(w, 64), cds), shr(32, o)))
-            let part := add(w, o)
-            let addr := calldataload(part)
-            bad := or(bad, or(gt(add(part, 32), cds), shr(160, addr)))
-            who := addr
-            // hash(): the participant's ccAddress member and its bytes end the encoding
-            o := calldataload(add(part, 32))
-            bad := or(bad, or(gt(add(part, 64), cds), shr(32, o)))
-            let b := add(part, o)
-            let len := calldataload(b)
-            bad := or(bad, or(shr(32, len), or(gt(add(b, 32), cds), gt(add(add(b, 32), len), cds))))
-            let e := add(add(b, 32), and(add(len, 31), not(31)))
-            bad := or(bad, gt(e, cds))
-            // amount (slot 3), then receiver (slot 2)
-            bad := or(bad, gt(add(w, 128), cds))
-            value := calldataload(add(w, 96))
-            let r := calldataload(add(w, 64))
-            bad := or(bad, shr(160, r))
-            to := r
-            if bad {
-                mstore(0, MALFORMED)
-                revert(0, 4)
-            }
+            cid := calldataload(p)
+            who := calldataload(add(p, 0x80))
+            value := calldataload(add(p, 96))
+            to := calldataload(add(p, 64))
             let m := mload(0x40)
             mstore(m, 0x20)
-            calldatacopy(add(m, 32), w, sub(e, w))
-            h := keccak256(m, add(32, sub(e, w)))
+            calldatacopy(add(m, 32), p, sub(e, p))
+            h := keccak256(m, add(32, sub(e, p)))
         }
     }
 
     /// @notice `keccak256(abi.encode(auth))`.
     function hash(WithdrawalAuthRef w) internal pure returns (bytes32) {
         uint256 p = WithdrawalAuthRef.unwrap(w);
-        return _hashSpan(p, _encodingEnd(_member(_member(p, 1), 1)));
+        return _hashSpan(p, _canonicalEnd(p, 2));
     }
 }

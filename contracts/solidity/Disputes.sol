@@ -16,8 +16,11 @@ import {
 /// @title Disputes
 /// @notice One dispute record per channel, in two storage slots (v1 takes three): slot 0 packs
 /// timeout, challenge duration, version, phase and hasApp (208 bits); slot 1 is the state hash.
-/// A channel is registered when its state hash is not zero. Every change of a record emits
-/// `ChannelUpdate` with the values stored. The rules are SPEC section 3's, in v1's check order.
+/// A channel is registered when its state hash is not zero. Records are kept under a key: a
+/// ledger channel's is its channel ID, a sub-channel's or virtual channel's its channel ID
+/// bound to its funding (`Allocations.key`). Every change of a record emits `ChannelUpdate`
+/// with the channel ID and the values stored. The rules are SPEC section 3's, in v1's check
+/// order.
 library Disputes {
     uint8 internal constant DISPUTE = 0;
     uint8 internal constant FORCEEXEC = 1;
@@ -45,19 +48,21 @@ library Disputes {
         return uint64(t);
     }
 
-    /// @notice Writes a record (both slots at once) and emits `ChannelUpdate`.
+    /// @notice Writes the record under `key` (both slots at once) and emits `ChannelUpdate` for
+    /// channel `id`.
     /// @dev In assembly: solc's struct copy to storage and `emit` cost about 500 gas more. Slot 0
     /// packs the fields as solc lays out `Dispute` (timeout in bits 0-63, challengeDuration
     /// 64-127, version 128-191, phase 192-199, hasApp 200-207), so solc's reads of the struct
     /// see exactly what is written here.
     function store(
         mapping(bytes32 => Disputes.Dispute) storage disputes,
+        bytes32 key,
         bytes32 id,
         Dispute memory d
     ) internal {
         bytes32 topic = ChannelUpdate.selector;
         assembly ("memory-safe") {
-            mstore(0, id)
+            mstore(0, key)
             mstore(32, disputes.slot)
             let slot := keccak256(0, 64)
             let timeout := mload(d)
@@ -85,6 +90,7 @@ library Disputes {
     /// @return timeout The record's timeout afterwards.
     function register(
         mapping(bytes32 => Dispute) storage disputes,
+        bytes32 key,
         bytes32 id,
         uint64 version,
         bytes32 stateHash,
@@ -92,7 +98,7 @@ library Disputes {
         bool hasApp,
         bool isFinal
     ) internal returns (bool changed, uint64 timeout) {
-        Dispute memory old = disputes[id];
+        Dispute memory old = disputes[key];
         // v1 stores the challenge duration in 64 bits and truncates it the same way (SPEC 3).
         // forge-lint: disable-next-line(unsafe-typecast)
         uint64 cd = uint64(challengeDuration);
@@ -107,7 +113,7 @@ library Disputes {
         } else {
             timeout = isFinal ? uint64(block.timestamp) : deadline(cd);
         }
-        store(disputes, id, Dispute(timeout, cd, version, DISPUTE, hasApp, stateHash));
+        store(disputes, key, id, Dispute(timeout, cd, version, DISPUTE, hasApp, stateHash));
         return (true, timeout);
     }
 
@@ -120,11 +126,12 @@ library Disputes {
     /// @return d The record afterwards.
     function conclude(
         mapping(bytes32 => Dispute) storage disputes,
+        bytes32 key,
         bytes32 id,
         bytes32 stateHash,
         bool root
     ) internal returns (bool changed, Dispute memory d) {
-        d = disputes[id];
+        d = disputes[key];
         if (d.stateHash == 0) revert NotRegistered();
         if (d.stateHash != stateHash) revert WrongState();
         if (d.phase == CONCLUDED) {
@@ -140,12 +147,12 @@ library Disputes {
         }
         if (block.timestamp < d.timeout) revert TimeoutNotPassed();
         d.phase = CONCLUDED;
-        store(disputes, id, d);
+        store(disputes, key, id, d);
         return (true, d);
     }
 
-    /// @notice Concludes a channel at once with a final state signed by all (`concludeFinal`),
-    /// overriding any dispute that is not concluded.
+    /// @notice Concludes a ledger channel (keyed by its ID) at once with a final state signed by
+    /// all (`concludeFinal`), overriding any dispute that is not concluded.
     function concludeFinal(
         mapping(bytes32 => Dispute) storage disputes,
         bytes32 id,
@@ -158,6 +165,7 @@ library Disputes {
         if (old.stateHash != 0 && old.phase == CONCLUDED) revert AlreadyConcluded();
         store(
             disputes,
+            id,
             id,
             Dispute(
                 // Safe: a timestamp fits in 64 bits.

@@ -7,8 +7,10 @@ pragma solidity ^0.8.30;
 // ---------------------------------------------------------------------------------------------
 
 /// An argument breaks the ABI rules of `perun-channel`'s calldata module: a word, array or
-/// `bytes` value past the end of the calldata, an offset or length of 2^32 or more, or a value
-/// word with bits set outside its type.
+/// `bytes` value past the end of the calldata, an offset or length of 2^32 or more, a value
+/// word with bits set outside its type, or a hashed struct (`Params`, `State`,
+/// `WithdrawalAuth`) that is not in canonical ABI layout (each tail where the previous one
+/// ends, zero padding).
 error MalformedCalldata();
 
 /// A signed state does not carry exactly one signature per participant.
@@ -71,6 +73,16 @@ error BalanceOverflow();
 
 /// An index map points outside the parent channel's participants.
 error IndexMapOutOfRange();
+
+/// A sub-channel is a ledger channel: only the channel `register` names may be one.
+error LedgerSubChannel();
+
+/// A sub-channel's challenge duration exceeds its parent's, so it could hold the parent's
+/// conclusion back past the parent's own timeout.
+error ChallengeDurationTooLong();
+
+/// Sub-channels are nested deeper than `MAX_DEPTH` (16) levels below the ledger channel.
+error NestingTooDeep();
 
 // ---------------------------------------------------------------------------------------------
 // Disputes
@@ -136,6 +148,10 @@ error WrongDepositValue();
 
 /// A withdrawal exceeds the participant's holdings.
 error InsufficientHoldings();
+
+/// A withdrawal to a receiver other than the participant takes less than the whole holdings
+/// (so its authorization could be replayed while holdings last).
+error PartialWithdrawal();
 
 /// A token transfer reverted or returned false.
 error TokenTransferFailed();

@@ -2,7 +2,8 @@
 // The virtual-channel registry: the one dispute record of every virtual channel.
 pragma solidity ^0.8.30;
 
-import {Calldata, ParamsRef, SignedStateRef, StateRef} from "./Calldata.sol";
+import {Allocations} from "./Allocations.sol";
+import {AllocationRef, Calldata, ParamsRef, SignedStateRef, StateRef} from "./Calldata.sol";
 import {Channel} from "./Channel.sol";
 import {Disputes} from "./Disputes.sol";
 import {
@@ -24,8 +25,12 @@ import {Sig} from "./Sig.sol";
 /// - the direct path: anyone registers, refutes (`register`) and concludes (`conclude`) it here
 ///   with its own signed state, without a dispute on either parent.
 /// Both parents settle from the same concluded record, so what the intermediary receives in one
-/// parent equals what it pays in the other. Records and `ChannelUpdate` events have the
-/// Adjudicator's shape, so one watcher decodes both contracts.
+/// parent equals what it pays in the other. A virtual channel's record is keyed by its channel
+/// ID bound to its funding (`Allocations.key`: its assets and per-asset totals): a parent reads
+/// the record under the key of the SubAlloc it locked, so a state funded otherwise, registered by
+/// either path or through a fake parent, never reaches an honest parent (SPEC section 10).
+/// Records and `ChannelUpdate` events (carrying the channel ID) have the Adjudicator's shape,
+/// so one watcher decodes both contracts.
 contract VirtualChannelRegistry {
     using Disputes for mapping(bytes32 => Disputes.Dispute);
 
@@ -59,10 +64,14 @@ contract VirtualChannelRegistry {
         bytes32 h = state.hash();
         Sig.verifyAll(Sig.ethSignedDigest(h), params.participants(), channel.sigs());
         if (params.app() != address(0)) revert HasApp();
-        if (state.outcome().locked().length() != 0) revert HasLockedFunds();
+        AllocationRef outcome = state.outcome();
+        if (outcome.locked().length() != 0) revert HasLockedFunds();
+        Allocations.requireShape(outcome, params.participants().length());
+        uint256[] memory totals = Allocations.totals(outcome);
+        bytes32 key = Allocations.key(id, outcome, totals);
         uint64 version = state.version();
         uint256 cd = params.challengeDuration();
-        _disputes.register(id, version, h, cd, false, state.isFinal());
+        _disputes.register(key, id, version, h, cd, false, state.isFinal());
     }
 
     /// @notice Concludes a virtual channel whose registered state is `state`, after its timeout.
@@ -72,7 +81,10 @@ contract VirtualChannelRegistry {
         _requireDirect(params);
         bytes32 id = params.id();
         if (state.channelID() != id) revert InvalidParams();
-        _disputes.conclude(id, state.hash(), true);
+        bytes32 h = state.hash();
+        AllocationRef outcome = state.outcome();
+        uint256[] memory totals = Allocations.totals(outcome);
+        _disputes.conclude(Allocations.key(id, outcome, totals), id, h, true);
     }
 
     /// @dev The direct path takes virtual channels only, and no channel that is also a ledger
@@ -86,31 +98,36 @@ contract VirtualChannelRegistry {
     // v1 path: called by the Adjudicator, which has checked the signed state
     // -----------------------------------------------------------------------------------------
 
-    /// @notice Registers or refutes a virtual channel's state that the Adjudicator verified.
+    /// @notice Registers or refutes, under `key`, a virtual channel's state that the Adjudicator
+    /// verified (and whose funding it checked against the parent's SubAlloc).
     /// @return changed Whether the record changed.
     /// @return timeout The record's timeout afterwards.
     function registerVirtual(
         bytes32 channelID,
+        bytes32 key,
         uint64 version,
         bytes32 stateHash,
         uint256 challengeDuration,
         bool isFinal
     ) external onlyAdjudicator returns (bool changed, uint64 timeout) {
-        return _disputes.register(channelID, version, stateHash, challengeDuration, false, isFinal);
+        return _disputes.register(
+            key, channelID, version, stateHash, challengeDuration, false, isFinal
+        );
     }
 
-    /// @notice Concludes a virtual channel for the Adjudicator's `conclude`: as a sub-channel
-    /// (`root` false: a concluded record is used as it is) or as the channel it names.
+    /// @notice Concludes the record under `key` for the Adjudicator's `conclude`: as a
+    /// sub-channel (`root` false: a concluded record is used as it is) or as the channel it
+    /// names.
     /// @return changed Whether the record changed.
     /// @return version The record's version.
     /// @return timeout The record's timeout afterwards.
-    function concludeVirtual(bytes32 channelID, bytes32 stateHash, bool root)
+    function concludeVirtual(bytes32 channelID, bytes32 key, bytes32 stateHash, bool root)
         external
         onlyAdjudicator
         returns (bool changed, uint64 version, uint64 timeout)
     {
         Disputes.Dispute memory d;
-        (changed, d) = _disputes.conclude(channelID, stateHash, root);
+        (changed, d) = _disputes.conclude(key, channelID, stateHash, root);
         return (changed, d.version, d.timeout);
     }
 
@@ -128,8 +145,9 @@ contract VirtualChannelRegistry {
     // Views
     // -----------------------------------------------------------------------------------------
 
-    /// @notice A virtual channel's record, in the order of the Adjudicator's `disputes`.
-    function disputes(bytes32 channelID)
+    /// @notice The record under `key` (a virtual channel's channel ID bound to its funding; a
+    /// ledger channel's ID), in the order of the Adjudicator's `disputes`.
+    function disputes(bytes32 key)
         external
         view
         returns (
@@ -141,7 +159,7 @@ contract VirtualChannelRegistry {
             bool hasApp
         )
     {
-        Disputes.Dispute storage d = _disputes[channelID];
+        Disputes.Dispute storage d = _disputes[key];
         return (d.timeout, d.challengeDuration, d.version, d.phase, d.stateHash, d.hasApp);
     }
 }

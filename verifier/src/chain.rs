@@ -15,8 +15,9 @@ use perun_channel::calldata::{
     WithdrawalAuthRef,
 };
 use perun_channel::checks::{
-    add_totals, check_assets_equal, check_equal_totals, check_signature, check_transition,
-    fold_sub_outcome, row_sums, verify_all,
+    add_totals, check_assets_equal, check_depth, check_equal_totals, check_shape, check_signature,
+    check_sub_params, check_transition, fold_sub_outcome, locked_key, own_key, row_sums,
+    verify_all,
 };
 use perun_channel::dispute::{self, Dispute, CONCLUDED, DISPUTE};
 use perun_channel::hash::{eth_signed_digest, funding_id};
@@ -89,9 +90,10 @@ pub struct Chain {
     pub chain_id: U256,
     /// `block.timestamp`.
     pub now: u64,
-    /// The Adjudicator's records (ledger channels).
+    /// The Adjudicator's records by key: a ledger channel's ID, a sub-channel's ID bound to its
+    /// funding (`perun_channel::hash::sub_channel_key`).
     pub adjudicator: HashMap<B256, Dispute>,
-    /// The registry's records (virtual channels).
+    /// The registry's records by key (virtual channels, keyed by ID and funding).
     pub registry: HashMap<B256, Dispute>,
     /// Each holder's raw entries (with the [`SETTLED`] bit) by funding or channel ID.
     pub holders: HashMap<Address, HashMap<B256, U256>>,
@@ -111,11 +113,11 @@ impl Chain {
         }
     }
 
-    /// The record of a channel: the Adjudicator's, else the registry's (as `disputes` reads).
-    pub fn record(&self, id: &B256) -> Dispute {
-        match self.adjudicator.get(id) {
+    /// The record under `key`: the Adjudicator's, else the registry's (as `disputes` reads).
+    pub fn record(&self, key: &B256) -> Dispute {
+        match self.adjudicator.get(key) {
             Some(d) if d.registered() => *d,
-            _ => self.registry.get(id).copied().unwrap_or_default(),
+            _ => self.registry.get(key).copied().unwrap_or_default(),
         }
     }
 
@@ -201,7 +203,7 @@ impl Chain {
         if !channel.params()?.ledger_channel()? {
             return Err(Error::NotLedgerChannel);
         }
-        self.register_recursive(channel, subs, 0, fx)?;
+        self.register_recursive(channel, subs, 0, None, 0, fx)?;
         Ok(())
     }
 
@@ -210,9 +212,11 @@ impl Chain {
         ch: SignedStateRef,
         subs: ArrayRef<SignedStateRef>,
         mut next: usize,
+        sub_of: Option<(B256, U256)>,
+        depth: usize,
         fx: &mut Vec<Effect>,
     ) -> R<(Vec<U256>, usize)> {
-        self.register_single(ch, fx)?;
+        self.register_single(ch, sub_of, fx)?;
         let outcome = ch.state()?.outcome()?;
         let mut totals = row_sums(outcome.balances()?)?;
         let locked = outcome.locked()?;
@@ -229,7 +233,10 @@ impl Chain {
             if l.id()? != sub.state()?.channel_id()? {
                 return Err(Error::SubChannelIdMismatch);
             }
-            let (sub_totals, after) = self.register_recursive(sub, subs, next, fx)?;
+            check_depth(depth + 1)?;
+            let of = (locked_key(outcome, l)?, ch.params()?.challenge_duration()?);
+            let (sub_totals, after) =
+                self.register_recursive(sub, subs, next, Some(of), depth + 1, fx)?;
             next = after;
             check_assets_equal(outcome.assets()?, sub.state()?.outcome()?.assets()?)?;
             check_equal_totals(l.balances()?, &sub_totals)?;
@@ -238,7 +245,12 @@ impl Chain {
         Ok((totals, next))
     }
 
-    fn register_single(&mut self, s: SignedStateRef, fx: &mut Vec<Effect>) -> R<()> {
+    fn register_single(
+        &mut self,
+        s: SignedStateRef,
+        sub_of: Option<(B256, U256)>,
+        fx: &mut Vec<Effect>,
+    ) -> R<()> {
         let params = s.params()?;
         let state = s.state()?;
         let id = params.id()?;
@@ -246,12 +258,20 @@ impl Chain {
             return Err(Error::InvalidParams);
         }
         let h = state.hash()?;
-        verify_all(
-            &eth_signed_digest(h),
-            params.participants()?,
-            s.sigs()?,
-            rec(),
-        )?;
+        let parts = params.participants()?;
+        verify_all(&eth_signed_digest(h), parts, s.sigs()?, rec())?;
+        let key = match sub_of {
+            None => id,
+            Some((key, parent_duration)) => {
+                check_sub_params(
+                    params.ledger_channel()?,
+                    params.challenge_duration()?,
+                    parent_duration,
+                )?;
+                check_shape(state.outcome()?, parts.len())?;
+                key
+            }
+        };
         if params.virtual_channel()? {
             if !params.app()?.is_zero() {
                 return Err(Error::HasApp);
@@ -262,9 +282,9 @@ impl Chain {
             let version = state.version()?;
             let cd = params.challenge_duration()?;
             let is_final = state.is_final()?;
-            let old = self.registry.get(&id).copied().unwrap_or_default();
+            let old = self.registry.get(&key).copied().unwrap_or_default();
             if let Some(d) = dispute::register(&old, version, h, cd, false, is_final, self.now)? {
-                self.registry.insert(id, d);
+                self.registry.insert(key, d);
                 // The registry emits its update, and the Adjudicator emits it too (v1 path).
                 fx.push(update(Target::Registry, id, &d));
                 fx.push(update(Target::Adjudicator, id, &d));
@@ -274,9 +294,9 @@ impl Chain {
             let cd = params.challenge_duration()?;
             let has_app = !params.app()?.is_zero();
             let is_final = state.is_final()?;
-            let old = self.adjudicator.get(&id).copied().unwrap_or_default();
+            let old = self.adjudicator.get(&key).copied().unwrap_or_default();
             if let Some(d) = dispute::register(&old, version, h, cd, has_app, is_final, self.now)? {
-                self.adjudicator.insert(id, d);
+                self.adjudicator.insert(key, d);
                 fx.push(update(Target::Adjudicator, id, &d));
             }
         }
@@ -294,7 +314,12 @@ impl Chain {
         let sig: BytesRef = args.get(4)?;
         let actor_idx = args.word(3)?;
         let id = state.channel_id()?;
-        let d = self.adjudicator.get(&id).copied().unwrap_or_default();
+        let key = if params.ledger_channel()? {
+            id
+        } else {
+            own_key(id, old.outcome()?)?
+        };
+        let d = self.adjudicator.get(&key).copied().unwrap_or_default();
         dispute::progress_gate(&d, self.now)?;
         let app = params.app()?;
         if app.is_zero() {
@@ -326,7 +351,7 @@ impl Chain {
         let cd = params.challenge_duration()?;
         let is_final = state.is_final()?;
         let d = dispute::progress(version, h, cd, is_final, self.now)?;
-        self.adjudicator.insert(id, d);
+        self.adjudicator.insert(key, d);
         fx.push(update(Target::Adjudicator, id, &d));
         Ok(())
     }
@@ -348,7 +373,7 @@ impl Chain {
         }
         let h = state.hash()?;
         if params.virtual_channel()? {
-            self.conclude_in_registry(id, h, true, fx)?;
+            self.conclude_in_registry(id, id, h, true, fx)?;
         } else {
             let old = self.adjudicator.get(&id).copied().unwrap_or_default();
             if let Some(d) = dispute::conclude(&old, h, true, self.now)? {
@@ -360,7 +385,7 @@ impl Chain {
         if outcome.locked()?.is_empty() {
             self.push_outcome(id, params, outcome, None, fx)?;
         } else {
-            let (folded, _) = self.conclude_recursive(state, subs, 0, false, fx)?;
+            let (folded, _) = self.conclude_recursive(state, subs, 0, None, 0, fx)?;
             self.push_outcome(id, params, outcome, Some(&folded), fx)?;
         }
         Ok(())
@@ -371,11 +396,12 @@ impl Chain {
         s: StateRef,
         subs: ArrayRef<StateRef>,
         mut next: usize,
-        conclude_self: bool,
+        key: Option<B256>,
+        depth: usize,
         fx: &mut Vec<Effect>,
     ) -> R<(Vec<Vec<U256>>, usize)> {
-        if conclude_self {
-            self.conclude_sub(s, fx)?;
+        if let Some(key) = key {
+            self.conclude_sub(s, key, fx)?;
         }
         let alloc = s.outcome()?;
         let rows = alloc.balances()?;
@@ -395,38 +421,48 @@ impl Chain {
             if l.id()? != sub.channel_id()? {
                 return Err(Error::SubChannelIdMismatch);
             }
-            let (sub_outcome, after) = self.conclude_recursive(sub, subs, next, true, fx)?;
+            check_depth(depth + 1)?;
+            let sub_key = locked_key(alloc, l)?;
+            let (sub_outcome, after) =
+                self.conclude_recursive(sub, subs, next, Some(sub_key), depth + 1, fx)?;
             next = after;
-            fold_sub_outcome(&mut outcome, asset_count, l.index_map()?, &sub_outcome)?;
+            fold_sub_outcome(
+                &mut outcome,
+                asset_count,
+                l.index_map()?,
+                l.balances()?,
+                &sub_outcome,
+            )?;
         }
         Ok((outcome, next))
     }
 
-    fn conclude_sub(&mut self, s: StateRef, fx: &mut Vec<Effect>) -> R<()> {
+    fn conclude_sub(&mut self, s: StateRef, key: B256, fx: &mut Vec<Effect>) -> R<()> {
         let id = s.channel_id()?;
         let h = s.hash()?;
-        let old = self.adjudicator.get(&id).copied().unwrap_or_default();
+        let old = self.adjudicator.get(&key).copied().unwrap_or_default();
         if old.registered() {
             if let Some(d) = dispute::conclude(&old, h, false, self.now)? {
-                self.adjudicator.insert(id, d);
+                self.adjudicator.insert(key, d);
                 fx.push(update(Target::Adjudicator, id, &d));
             }
             Ok(())
         } else {
-            self.conclude_in_registry(id, h, false, fx)
+            self.conclude_in_registry(id, key, h, false, fx)
         }
     }
 
     fn conclude_in_registry(
         &mut self,
         id: B256,
+        key: B256,
         h: B256,
         root: bool,
         fx: &mut Vec<Effect>,
     ) -> R<()> {
-        let old = self.registry.get(&id).copied().unwrap_or_default();
+        let old = self.registry.get(&key).copied().unwrap_or_default();
         if let Some(d) = dispute::conclude(&old, h, root, self.now)? {
-            self.registry.insert(id, d);
+            self.registry.insert(key, d);
             fx.push(update(Target::Registry, id, &d));
             fx.push(update(Target::Adjudicator, id, &d));
         }
@@ -544,15 +580,18 @@ impl Chain {
         if !params.app()?.is_zero() {
             return Err(Error::HasApp);
         }
-        if !state.outcome()?.locked()?.is_empty() {
+        let outcome = state.outcome()?;
+        if !outcome.locked()?.is_empty() {
             return Err(Error::HasLockedFunds);
         }
+        check_shape(outcome, params.participants()?.len())?;
+        let key = own_key(id, outcome)?;
         let version = state.version()?;
         let cd = params.challenge_duration()?;
         let is_final = state.is_final()?;
-        let old = self.registry.get(&id).copied().unwrap_or_default();
+        let old = self.registry.get(&key).copied().unwrap_or_default();
         if let Some(d) = dispute::register(&old, version, h, cd, false, is_final, self.now)? {
-            self.registry.insert(id, d);
+            self.registry.insert(key, d);
             fx.push(update(Target::Registry, id, &d));
         }
         Ok(())
@@ -566,9 +605,11 @@ impl Chain {
         if state.channel_id()? != id {
             return Err(Error::InvalidParams);
         }
-        let old = self.registry.get(&id).copied().unwrap_or_default();
-        if let Some(d) = dispute::conclude(&old, state.hash()?, true, self.now)? {
-            self.registry.insert(id, d);
+        let h = state.hash()?;
+        let key = own_key(id, state.outcome()?)?;
+        let old = self.registry.get(&key).copied().unwrap_or_default();
+        if let Some(d) = dispute::conclude(&old, h, true, self.now)? {
+            self.registry.insert(key, d);
             fx.push(update(Target::Registry, id, &d));
         }
         Ok(())
@@ -643,6 +684,9 @@ impl Chain {
         let held = self.entry(&holder, &fid);
         if held < a.amount {
             return Err(Error::InsufficientHoldings);
+        }
+        if a.receiver != a.participant && a.amount != held {
+            return Err(Error::PartialWithdrawal);
         }
         self.set_entry(holder, fid, held - a.amount);
         fx.push(Effect::Withdrawn {

@@ -11,6 +11,7 @@ use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolValue;
 use perun_channel::calldata::{ArrayRef, ParamsRef, SignedStateRef, StateRef, View};
 use perun_channel::checks::{self, check_signature};
+use perun_channel::dispute;
 use perun_channel::hash::{eth_signed_digest, hash_withdrawal};
 use perun_channel::native::recover;
 use perun_channel::sol::Channel;
@@ -313,6 +314,7 @@ pub fn check(doc: &Doc, verdicts: &[Vec<Verdict>]) -> Vec<Finding> {
         }
         check_history(c, &verdicts[i], &mut out);
     }
+    check_nesting(doc, verdicts, &mut out);
     for v in &doc.virtuals {
         check_virtual(doc, verdicts, v, &mut out);
     }
@@ -320,6 +322,56 @@ pub fn check(doc: &Doc, verdicts: &[Vec<Verdict>]) -> Vec<Finding> {
         check_withdrawal(doc, w, &mut out);
     }
     out
+}
+
+/// Every channel's sub-channel tree (through the states the checks chose) is at most
+/// [`checks::MAX_DEPTH`] deep below its ledger channel; each channel found deeper is named once
+/// with the path that reaches it. (Cycles are refused when the document is read.)
+fn check_nesting(doc: &Doc, verdicts: &[Vec<Verdict>], out: &mut Vec<Finding>) {
+    let locks = |i: usize| -> Vec<usize> {
+        let s = chosen_state(&doc.channels[i], &verdicts[i]).state();
+        s.outcome
+            .locked
+            .iter()
+            .filter_map(|l| doc.by_id.get(&l.ID).copied())
+            .collect()
+    };
+    let mut named = HashSet::new();
+    for root in 0..doc.channels.len() {
+        if !doc.channels[root].params.ledgerChannel {
+            continue;
+        }
+        // Depth-first over the tree, carrying the path from the root; it ends at the limit.
+        let mut stack = vec![vec![root]];
+        while let Some(path) = stack.pop() {
+            for sub in locks(path[path.len() - 1]) {
+                let depth = path.len();
+                if depth <= checks::MAX_DEPTH {
+                    let mut next = path.clone();
+                    next.push(sub);
+                    stack.push(next);
+                } else if named.insert(sub) {
+                    let names: Vec<&str> = path
+                        .iter()
+                        .map(|&i| doc.channels[i].name.as_str())
+                        .collect();
+                    out.push(
+                        Finding::error(
+                            CheckKind::SubAlloc,
+                            format!("{}.params", doc.channels[sub].path),
+                            format!(
+                                "sub-channel {} sits at depth {depth} below {} (at most {})",
+                                doc.channels[sub].name,
+                                names.join(" > "),
+                                checks::MAX_DEPTH
+                            ),
+                        )
+                        .reverts(&Error::NestingTooDeep),
+                    );
+                }
+            }
+        }
+    }
 }
 
 fn check_params(c: &ChannelEntry, out: &mut Vec<Finding>) {
@@ -598,6 +650,34 @@ fn check_state(
         };
         let sub = &doc.channels[sub_i];
         let sub_state = chosen_state(sub, &verdicts[sub_i]).state();
+        if sub.params.ledgerChannel {
+            out.push(
+                Finding::error(
+                    CheckKind::SubAlloc,
+                    format!("{lp}.ID"),
+                    format!("sub-channel {} is a ledger channel", sub.name),
+                )
+                .reverts(&Error::LedgerSubChannel),
+            );
+        }
+        let (sub_cd, cd) = (
+            dispute::challenge_duration(sub.params.challengeDuration),
+            dispute::challenge_duration(c.params.challengeDuration),
+        );
+        if sub_cd > cd {
+            out.push(
+                Finding::error(
+                    CheckKind::SubAlloc,
+                    format!("{lp}.ID"),
+                    format!(
+                        "sub-channel {}'s challenge duration {sub_cd} exceeds its parent's \
+                         {cd}: its dispute could hold the parent's conclusion back",
+                        sub.name
+                    ),
+                )
+                .reverts(&Error::ChallengeDurationTooLong),
+            );
+        }
         if sa.indexMap.len() != sub.params.participants.len() {
             out.push(Finding::error(
                 CheckKind::IndexMap,

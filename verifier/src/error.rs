@@ -100,6 +100,9 @@ pub fn revert_name(e: &perun_channel::Error) -> &'static str {
         E::SumOfBalancesMismatch => "SumOfBalancesMismatch",
         E::BalanceOverflow => "BalanceOverflow",
         E::IndexMapOutOfRange => "IndexMapOutOfRange",
+        E::LedgerSubChannel => "LedgerSubChannel",
+        E::ChallengeDurationTooLong => "ChallengeDurationTooLong",
+        E::NestingTooDeep => "NestingTooDeep",
         E::NotRegistered => "NotRegistered",
         E::VersionTooLow => "VersionTooLow",
         E::NotInDisputePhase => "NotInDisputePhase",
@@ -119,6 +122,7 @@ pub fn revert_name(e: &perun_channel::Error) -> &'static str {
         E::NotSettled => "NotSettled",
         E::WrongDepositValue => "WrongDepositValue",
         E::InsufficientHoldings => "InsufficientHoldings",
+        E::PartialWithdrawal => "PartialWithdrawal",
         E::TokenTransferFailed => "TokenTransferFailed",
         E::EthTransferFailed => "EthTransferFailed",
         E::Reentrancy => "Reentrancy",
@@ -160,6 +164,10 @@ mod tests {
             E::RefutationTimeoutPassed,
             E::InsufficientHoldings,
             E::TimeoutOverflow,
+            E::LedgerSubChannel,
+            E::ChallengeDurationTooLong,
+            E::NestingTooDeep,
+            E::PartialWithdrawal,
         ];
         for e in all {
             let sel = keccak256(format!("{}()", revert_name(&e)));

@@ -402,10 +402,18 @@ pub fn replay(doc: &Doc, verdicts: &[Vec<Verdict>], logs: &[Log]) -> Result<Hist
                     has_app,
                     state_hash,
                 };
+                // The record's key: a sub-channel's or virtual channel's ID bound to the funding
+                // of the state registered, where the document holds it.
+                let key = match (channel, state) {
+                    (Some(c), Some(j)) => {
+                        doc.channels[c].record_key(doc.channels[c].states[j].state())
+                    }
+                    _ => channel_id,
+                };
                 if virt {
-                    h.chain.registry.insert(channel_id, d);
+                    h.chain.registry.insert(key, d);
                 } else {
-                    h.chain.adjudicator.insert(channel_id, d);
+                    h.chain.adjudicator.insert(key, d);
                 }
                 h.updates.push(Update {
                     emitter: log.address,

@@ -17,6 +17,7 @@ use crate::events::History;
 use crate::tree::{ChannelEntry, Doc, Held};
 use alloy_primitives::{Address, B256, U256};
 use perun_channel::dispute::{Dispute, CONCLUDED, DISPUTE, FORCEEXEC};
+use perun_channel::hash::sub_channel_key_of;
 use perun_channel::sol::Channel;
 use serde::Serialize;
 
@@ -240,6 +241,13 @@ impl Context<'_> {
         })
     }
 
+    /// The key of channel `c`'s record: its ID for a ledger channel, else its ID bound to the
+    /// funding of its chosen state.
+    pub fn record_key(&self, c: usize) -> B256 {
+        let ch = &self.doc.channels[c];
+        ch.record_key(chosen_state(ch, &self.verdicts[c]).state())
+    }
+
     /// The held state a record names, if the document holds it.
     fn registered_state(&self, c: usize, d: &Dispute) -> Option<&Held> {
         self.doc.channels[c]
@@ -253,7 +261,7 @@ impl Context<'_> {
     fn conclude_subs(&self, chain: &Chain, s: &Channel::State, out: &mut Vec<Channel::State>) {
         for l in &s.outcome.locked {
             if let Some(&i) = self.doc.by_id.get(&l.ID) {
-                let d = chain.record(&l.ID);
+                let d = chain.record(&sub_channel_key_of(l.ID, &s.outcome.assets, &l.balances));
                 let h = self
                     .registered_state(i, &d)
                     .unwrap_or_else(|| chosen_state(&self.doc.channels[i], &self.verdicts[i]));
@@ -264,14 +272,15 @@ impl Context<'_> {
     }
 
     /// The earliest time `conclude` of `s`'s tree passes every timeout check.
-    fn conclude_time(&self, chain: &Chain, id: B256, s: &Channel::State) -> u64 {
-        let own = ready(&chain.record(&id));
+    fn conclude_time(&self, chain: &Chain, key: B256, s: &Channel::State) -> u64 {
+        let own = ready(&chain.record(&key));
         s.outcome.locked.iter().fold(own, |t, l| {
-            let d = chain.record(&l.ID);
+            let sub_key = sub_channel_key_of(l.ID, &s.outcome.assets, &l.balances);
+            let d = chain.record(&sub_key);
             let sub = match self.doc.by_id.get(&l.ID) {
                 Some(&i) => self
                     .registered_state(i, &d)
-                    .map(|h| self.conclude_time(chain, l.ID, h.state()))
+                    .map(|h| self.conclude_time(chain, sub_key, h.state()))
                     .unwrap_or(ready(&d)),
                 None => ready(&d),
             };
@@ -341,11 +350,11 @@ fn simulate(
 }
 
 fn record_of(ctx: &Context, c: usize) -> Option<Record> {
-    let ch = &ctx.doc.channels[c];
     let chain = &ctx.history.chain;
-    let (contract, d) = match chain.adjudicator.get(&ch.id) {
+    let key = ctx.record_key(c);
+    let (contract, d) = match chain.adjudicator.get(&key) {
         Some(d) if d.registered() => ("adjudicator", *d),
-        _ => match chain.registry.get(&ch.id) {
+        _ => match chain.registry.get(&key) {
             Some(d) if d.registered() => ("registry", *d),
             _ => return None,
         },
@@ -396,7 +405,8 @@ pub fn predict_channel(ctx: &Context, c: usize) -> ChannelPrediction {
     let now = ctx.now;
 
     // 1. register or refute.
-    let old = chain.record(&ch.id);
+    let key = ctx.record_key(c);
+    let old = chain.record(&key);
     match (ctx.best(c), ctx.register_call(c)) {
         (Some(best), Some(call)) => {
             let refutes = old.registered() && old.version < best.state().version;
@@ -416,7 +426,7 @@ pub fn predict_channel(ctx: &Context, c: usize) -> ChannelPrediction {
     }
 
     // 3. conclude at the earliest time.
-    let d = chain.record(&ch.id);
+    let d = chain.record(&key);
     let concluded;
     if !d.registered() {
         p.operations.push(Operation::unavailable(
@@ -426,7 +436,7 @@ pub fn predict_channel(ctx: &Context, c: usize) -> ChannelPrediction {
         concluded = false;
     } else if let Some(h) = ctx.registered_state(c, &d) {
         let state = h.state().clone();
-        let at = now.max(ctx.conclude_time(&chain, ch.id, &state));
+        let at = now.max(ctx.conclude_time(&chain, key, &state));
         let call = if kind == "virtual" {
             ctx.call(
                 "conclude",
@@ -552,7 +562,7 @@ fn collect_payouts(op: &Operation, out: &mut Vec<Payout>) {
 /// `progress` with the held state after the registered one, signed by one participant.
 fn progress(ctx: &Context, chain: &mut Chain, c: usize) -> Operation {
     let ch: &ChannelEntry = &ctx.doc.channels[c];
-    let d = chain.record(&ch.id);
+    let d = chain.record(&ctx.record_key(c));
     if !d.registered() {
         return Operation::unavailable("progress", "the channel is not registered");
     }

@@ -44,6 +44,35 @@ pub struct ChannelEntry {
     pub path: String,
 }
 
+impl ChannelEntry {
+    /// The key its dispute record has when `state` is registered: a ledger channel's ID, a
+    /// sub-channel's or virtual channel's ID bound to the state's assets and per-asset totals
+    /// (`perun_channel::hash::sub_channel_key`). A state whose totals overflow, which no contract
+    /// registers, keys as the ID.
+    pub fn record_key(&self, state: &Channel::State) -> B256 {
+        if self.params.ledgerChannel {
+            return self.id;
+        }
+        let o = &state.outcome;
+        let mut totals = Vec::with_capacity(o.balances.len());
+        for row in &o.balances {
+            match row.iter().try_fold(U256::ZERO, |t, b| t.checked_add(*b)) {
+                Some(t) => totals.push(t),
+                None => return self.id,
+            }
+        }
+        for l in &o.locked {
+            for (t, b) in totals.iter_mut().zip(&l.balances) {
+                match t.checked_add(*b) {
+                    Some(sum) => *t = sum,
+                    None => return self.id,
+                }
+            }
+        }
+        hash::sub_channel_key_of(self.id, &o.assets, &totals)
+    }
+}
+
 /// A virtual channel and its two parents (indices into [`Doc::channels`]).
 #[derive(Clone, Debug)]
 pub struct Virtual {

@@ -66,7 +66,8 @@ impl Alarm {
 pub fn scan(ctx: &Context) -> Vec<Alarm> {
     let mut out = Vec::new();
     for (c, ch) in ctx.doc.channels.iter().enumerate() {
-        let d = ctx.history.chain.record(&ch.id);
+        let key = ctx.record_key(c);
+        let d = ctx.history.chain.record(&key);
         if !d.registered() || d.phase == CONCLUDED {
             continue;
         }
@@ -109,7 +110,7 @@ pub fn scan(ctx: &Context) -> Vec<Alarm> {
             notes: Vec::new(),
         };
         match chain.call(call.target, &call.data) {
-            Ok(fx) if chain.record(&ch.id).version == held_version => op.effects = fx,
+            Ok(fx) if chain.record(&key).version == held_version => op.effects = fx,
             Ok(fx) => {
                 op.decision = Decision::NoChange;
                 op.effects = fx;

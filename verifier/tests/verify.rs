@@ -462,6 +462,122 @@ fn a_virtual_channel_naming_an_unknown_parent_is_bad_input() {
 // Refutation, force-execution, final states
 // ---------------------------------------------------------------------------------------------
 
+#[test]
+fn a_virtual_channel_outlasting_its_parents_is_found() {
+    // Finding 3: a virtual channel's duration, chosen by its endpoints, may not exceed a
+    // parent's, or the parent could not conclude before it.
+    let mut s = virtual_scenario();
+    s.ab.challengeDuration = U256::from(CHALLENGE + 1);
+    let id = hash::channel_id(&s.ab);
+    for (st, sigs) in &mut s.ab_states {
+        st.channelID = id;
+        *sigs = sign(st, &[&alice(), &bob()]);
+    }
+    for (states, by) in [
+        (&mut s.ai_states, [&alice(), &ingrid()]),
+        (&mut s.ib_states, [&ingrid(), &bob()]),
+    ] {
+        let (st, sigs) = &mut states[1];
+        st.outcome.locked[0].ID = id;
+        *sigs = sign(st, &by);
+    }
+    let mut d = example();
+    d.channels[0] = channel_doc("alice-ingrid", &s.ai, &s.ai_states);
+    d.channels[1] = channel_doc("ingrid-bob", &s.ib, &s.ib_states);
+    d.channels[2] = channel_doc("alice-bob", &s.ab, &s.ab_states);
+    let v = verify(&d).unwrap();
+    for parent in 0..2 {
+        let path = format!("$.channels[{parent}].states[1].state.outcome.locked[0].ID");
+        let f = v
+            .findings
+            .iter()
+            .find(|f| f.path == path && f.revert == Some("ChallengeDurationTooLong"))
+            .unwrap_or_else(|| panic!("no finding at {path}: {:#?}", v.findings));
+        assert_eq!(f.check, CheckKind::SubAlloc);
+    }
+}
+
+#[test]
+fn a_ledger_sub_channel_and_nesting_beyond_the_limit_are_found() {
+    let (a, b) = (alice(), bob());
+    // A chain of sub-channels of a and b, `depth` deep below a ledger channel.
+    let chain = |depth: usize, ledger_sub: bool| {
+        let mut docs = Vec::new();
+        let mut below: Option<Channel::SubAlloc> = None;
+        for level in (1..=depth).rev() {
+            let p = params(
+                &[&a, &b],
+                100 + level as u64,
+                Address::ZERO,
+                ledger_sub,
+                false,
+            );
+            let total = 2 + below.as_ref().map_or(0, |l| l.balances[0].to::<u64>());
+            let st = state(&p, 1, &[1, 1], below.take().into_iter().collect(), false);
+            below = Some(sub_alloc(hash::channel_id(&p), total, &[0, 1]));
+            let sigs = sign(&st, &[&a, &b]);
+            docs.push(channel_doc(&format!("level-{level}"), &p, &[(st, sigs)]));
+        }
+        let root = params(&[&a, &b], 1, Address::ZERO, true, false);
+        let st = state(&root, 1, &[5, 5], below.into_iter().collect(), false);
+        let sigs = sign(&st, &[&a, &b]);
+        docs.push(channel_doc("root", &root, &[(st, sigs)]));
+        verify(&document(docs)).unwrap()
+    };
+    let deep = |v: &Verification| {
+        v.findings
+            .iter()
+            .filter(|f| f.revert == Some("NestingTooDeep"))
+            .count()
+    };
+    let limit = perun_channel::checks::MAX_DEPTH;
+    let v = chain(limit, false);
+    assert_eq!(deep(&v), 0, "{:#?}", errors(&v));
+    assert!(errors(&v).is_empty(), "{:#?}", errors(&v));
+    let v = chain(limit + 1, false);
+    assert_eq!(deep(&v), 1, "{:#?}", v.findings);
+    let f = v
+        .findings
+        .iter()
+        .find(|f| f.revert == Some("NestingTooDeep"))
+        .unwrap();
+    assert!(
+        f.message
+            .contains("level-17 sits at depth 17 below root > level-1 >")
+            && f.message.ends_with("> level-16 (at most 16)"),
+        "{}",
+        f.message
+    );
+    let v = chain(1, true);
+    assert!(v
+        .findings
+        .iter()
+        .any(|f| f.revert == Some("LedgerSubChannel")));
+}
+
+#[test]
+fn a_watcher_reads_a_virtual_channels_record_under_its_funding() {
+    // The registry's events carry the channel ID; the record they describe is keyed by the
+    // funding of the state registered. A stale state of the virtual channel, registered by the
+    // registry's direct path, is refuted with the latest one.
+    let s = virtual_scenario();
+    let v = hash::channel_id(&s.ab);
+    let logs = vec![channel_update_log(
+        registry(),
+        v,
+        0,
+        0,
+        1000 + CHALLENGE,
+        100,
+        1000,
+    )];
+    let p = predictions(&example(), &logs, 1010);
+    let record = p[2].record.as_ref().expect("the virtual channel's record");
+    assert_eq!((record.contract, record.version), ("registry", 0));
+    let r = op(&p[2], "refute");
+    assert_eq!(r.decision, Decision::Accepts, "{r:#?}");
+}
+
 fn old_registration() -> Vec<Log> {
     let s = virtual_scenario();
     vec![channel_update_log(

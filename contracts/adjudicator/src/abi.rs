@@ -94,6 +94,7 @@ pub const ERRORS: &[&str] = &[
     "AssetsMismatch",
     "BalanceOverflow",
     "BalancesLengthMismatch",
+    "ChallengeDurationTooLong",
     "HasApp",
     "HasLockedFunds",
     "IndexMapOutOfRange",
@@ -102,8 +103,10 @@ pub const ERRORS: &[&str] = &[
     "InvalidSignatureLength",
     "InvalidSignatureS",
     "InvalidSignatureV",
+    "LedgerSubChannel",
     "LockedMismatch",
     "MalformedCalldata",
+    "NestingTooDeep",
     "NoApp",
     "NoContractCode",
     "NotInDisputePhase",
@@ -142,10 +145,11 @@ pub const SET_OUTCOME: u32 = selector(concat!(
     abi_type!(Participant),
     "[],uint256[])"
 ));
-/// The registry's `registerVirtual(bytes32,uint64,bytes32,uint256,bool)`.
-pub const REGISTER_VIRTUAL: u32 = selector("registerVirtual(bytes32,uint64,bytes32,uint256,bool)");
-/// The registry's `concludeVirtual(bytes32,bytes32,bool)`.
-pub const CONCLUDE_VIRTUAL: u32 = selector("concludeVirtual(bytes32,bytes32,bool)");
+/// The registry's `registerVirtual(bytes32,bytes32,uint64,bytes32,uint256,bool)`.
+pub const REGISTER_VIRTUAL: u32 =
+    selector("registerVirtual(bytes32,bytes32,uint64,bytes32,uint256,bool)");
+/// The registry's `concludeVirtual(bytes32,bytes32,bytes32,bool)`.
+pub const CONCLUDE_VIRTUAL: u32 = selector("concludeVirtual(bytes32,bytes32,bytes32,bool)");
 /// The registry's `concludeFinalVirtual(bytes32,uint64,bytes32,uint256)`.
 pub const CONCLUDE_FINAL_VIRTUAL: u32 =
     selector("concludeFinalVirtual(bytes32,uint64,bytes32,uint256)");
@@ -162,11 +166,19 @@ fn call(selector: u32, words: &[[u8; 32]]) -> Vec<u8> {
 }
 
 /// `registerVirtual(id, version, stateHash, challengeDuration, isFinal)`.
-pub fn register_virtual(id: B256, version: u64, h: B256, cd: U256, is_final: bool) -> Vec<u8> {
+pub fn register_virtual(
+    id: B256,
+    key: B256,
+    version: u64,
+    h: B256,
+    cd: U256,
+    is_final: bool,
+) -> Vec<u8> {
     call(
         REGISTER_VIRTUAL,
         &[
             id.0,
+            key.0,
             word(version),
             h.0,
             cd.to_be_bytes(),
@@ -175,9 +187,9 @@ pub fn register_virtual(id: B256, version: u64, h: B256, cd: U256, is_final: boo
     )
 }
 
-/// `concludeVirtual(id, stateHash, root)`.
-pub fn conclude_virtual(id: B256, h: B256, root: bool) -> Vec<u8> {
-    call(CONCLUDE_VIRTUAL, &[id.0, h.0, word(u64::from(root))])
+/// `concludeVirtual(id, key, stateHash, root)`.
+pub fn conclude_virtual(id: B256, key: B256, h: B256, root: bool) -> Vec<u8> {
+    call(CONCLUDE_VIRTUAL, &[id.0, key.0, h.0, word(u64::from(root))])
 }
 
 /// `concludeFinalVirtual(id, version, stateHash, challengeDuration)`.

@@ -4,8 +4,12 @@
 //! Calls are routed by hand: each function checks the ABI envelope as solc's dispatcher does,
 //! then reads its arguments through `perun-channel`'s checked calldata views, in the order the
 //! Solidity mirror reads them, so both revert alike on every input. Dispute records of ledger
-//! channels live here (a mapping at slot 1, in the mirror's two-slot layout); those of virtual
-//! channels in the registry (`perun-registry`), whose address is set at construction.
+//! channels and sub-channels live here (a mapping at slot 1, in the mirror's two-slot layout);
+//! those of virtual channels in the registry (`perun-registry`), whose address is set at
+//! construction. A ledger channel's record is keyed by its channel ID, a sub-channel's or
+//! virtual channel's by its channel ID bound to the funding its parent locks for it
+//! (`perun_channel::hash::sub_channel_key`), so a parent only ever folds in an outcome of the
+//! assets and totals it locked (SPEC section 10).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 // `#[entrypoint]` generates the undocumented `user_entrypoint` export.
 #![allow(missing_docs)]
@@ -21,8 +25,9 @@ use perun_channel::calldata::{
     AllocationRef, Args, ArrayRef, BytesRef, ParamsRef, SignedStateRef, StateRef,
 };
 use perun_channel::checks::{
-    add_totals, check_assets_equal, check_equal_totals, check_signature, check_transition,
-    fold_sub_outcome, row_sums, verify_all,
+    add_totals, check_assets_equal, check_depth, check_equal_totals, check_shape, check_signature,
+    check_sub_params, check_transition, fold_sub_outcome, locked_key, own_key, row_sums,
+    verify_all,
 };
 use perun_channel::dispute::{self, CONCLUDED, DISPUTE};
 use perun_channel::hash::eth_signed_digest;
@@ -137,19 +142,22 @@ impl Adjudicator {
         if !channel.params()?.ledger_channel()? {
             return Err(Error::NotLedgerChannel.into());
         }
-        self.register_recursive(channel, subs, 0)?;
+        self.register_recursive(channel, subs, 0, None, 0)?;
         Ok(Vec::new())
     }
 
-    /// Registers `ch`, then its sub-channels from `subs[next..]`; returns `ch`'s per-asset
-    /// totals and the next unused index.
+    /// Registers `ch` (under `sub`'s key, or as the ledger channel under its ID), then its
+    /// sub-channels from `subs[next..]`, each under the key of the SubAlloc locking it; returns
+    /// `ch`'s per-asset totals and the next unused index. `depth` is `ch`'s depth.
     fn register_recursive(
         &mut self,
         ch: SignedStateRef,
         subs: ArrayRef<SignedStateRef>,
         mut next: usize,
+        sub: Option<SubOf>,
+        depth: usize,
     ) -> Result<(Vec<U256>, usize)> {
-        self.register_single(ch)?;
+        self.register_single(ch, sub)?;
         let outcome = ch.state()?.outcome()?;
         let mut totals = row_sums(outcome.balances()?)?;
         let locked = outcome.locked()?;
@@ -167,7 +175,13 @@ impl Adjudicator {
             if locked_id != sub.state()?.channel_id()? {
                 return Err(Error::SubChannelIdMismatch.into());
             }
-            let (sub_totals, after) = self.register_recursive(sub, subs, next)?;
+            check_depth(depth + 1)?;
+            let of = SubOf {
+                key: locked_key(outcome, l)?,
+                parent_duration: ch.params()?.challenge_duration()?,
+            };
+            let (sub_totals, after) =
+                self.register_recursive(sub, subs, next, Some(of), depth + 1)?;
             next = after;
             check_assets_equal(outcome.assets()?, sub.state()?.outcome()?.assets()?)?;
             check_equal_totals(l.balances()?, &sub_totals)?;
@@ -176,8 +190,9 @@ impl Adjudicator {
         Ok((totals, next))
     }
 
-    /// Checks one signed state and records it (a virtual channel in the registry).
-    fn register_single(&mut self, s: SignedStateRef) -> Result<()> {
+    /// Checks one signed state and records it (a virtual channel in the registry): a ledger
+    /// channel under its ID, a sub-channel under `sub`'s key once its params and shape pass.
+    fn register_single(&mut self, s: SignedStateRef, sub: Option<SubOf>) -> Result<()> {
         let params = s.params()?;
         let state = s.state()?;
         let id = params.id()?;
@@ -185,12 +200,20 @@ impl Adjudicator {
             return Err(Error::InvalidParams.into());
         }
         let h = state.hash()?;
-        verify_all(
-            &eth_signed_digest(h),
-            params.participants()?,
-            s.sigs()?,
-            self.recover(),
-        )?;
+        let parts = params.participants()?;
+        verify_all(&eth_signed_digest(h), parts, s.sigs()?, self.recover())?;
+        let key = match sub {
+            None => id,
+            Some(of) => {
+                check_sub_params(
+                    params.ledger_channel()?,
+                    params.challenge_duration()?,
+                    of.parent_duration,
+                )?;
+                check_shape(state.outcome()?, parts.len())?;
+                of.key
+            }
+        };
         if params.virtual_channel()? {
             if !params.app()?.is_zero() {
                 return Err(Error::HasApp.into());
@@ -202,7 +225,7 @@ impl Adjudicator {
             let cd = params.challenge_duration()?;
             let is_final = state.is_final()?;
             let ret =
-                self.call_registry(&abi::register_virtual(id, version, h, cd, is_final), 2)?;
+                self.call_registry(&abi::register_virtual(id, key, version, h, cd, is_final), 2)?;
             let (changed, timeout) = (ret[31] == 1, u64_word(&ret[32..64]));
             // v1 emits the virtual channel's update from the Adjudicator; go-perun watches it.
             if changed {
@@ -213,10 +236,10 @@ impl Adjudicator {
             let cd = params.challenge_duration()?;
             let has_app = !params.app()?.is_zero();
             let is_final = state.is_final()?;
-            let old = records::load(self.vm(), DISPUTES, id);
+            let old = records::load(self.vm(), DISPUTES, key);
             if let Some(d) = dispute::register(&old, version, h, cd, has_app, is_final, self.now())?
             {
-                records::store(self.vm(), DISPUTES, id, &d);
+                records::store(self.vm(), DISPUTES, key, id, &d);
             }
         }
         Ok(())
@@ -235,7 +258,14 @@ impl Adjudicator {
         // The envelope check guarantees the word is inside.
         let actor_idx = args.word(3)?;
         let id = state.channel_id()?;
-        let d = records::load(self.vm(), DISPUTES, id);
+        // A ledger channel's record is under its ID, a sub-channel's under its ID and funding,
+        // which a transition keeps (same assets, locked funds and totals).
+        let key = if params.ledger_channel()? {
+            id
+        } else {
+            own_key(id, old.outcome()?)?
+        };
+        let d = records::load(self.vm(), DISPUTES, key);
         dispute::progress_gate(&d, self.now())?;
         let app = params.app()?;
         if app.is_zero() {
@@ -246,7 +276,7 @@ impl Adjudicator {
             return Err(Error::ActorIndexOutOfRange.into());
         }
         // Below the participant count, itself below 2^32.
-        let actor = actor_idx.to::<usize>();
+        let actor = actor_idx.as_limbs()[0] as usize;
         if params.id()? != id {
             return Err(Error::InvalidParams.into());
         }
@@ -269,7 +299,7 @@ impl Adjudicator {
         let cd = params.challenge_duration()?;
         let is_final = state.is_final()?;
         let d = dispute::progress(version, h, cd, is_final, self.now())?;
-        records::store(self.vm(), DISPUTES, id, &d);
+        records::store(self.vm(), DISPUTES, key, id, &d);
         Ok(Vec::new())
     }
 
@@ -321,34 +351,36 @@ impl Adjudicator {
         }
         let h = state.hash()?;
         if params.virtual_channel()? {
-            self.conclude_in_registry(id, h, true)?;
+            self.conclude_in_registry(id, id, h, true)?;
         } else {
             let old = records::load(self.vm(), DISPUTES, id);
             if let Some(d) = dispute::conclude(&old, h, true, self.now())? {
-                records::store(self.vm(), DISPUTES, id, &d);
+                records::store(self.vm(), DISPUTES, id, id, &d);
             }
         }
         let outcome = state.outcome()?;
         if outcome.locked()?.is_empty() {
             self.push_outcome(id, params, outcome, None)?;
         } else {
-            let (folded, _) = self.conclude_recursive(state, subs, 0, false)?;
+            let (folded, _) = self.conclude_recursive(state, subs, 0, None, 0)?;
             self.push_outcome(id, params, outcome, Some(&folded))?;
         }
         Ok(Vec::new())
     }
 
-    /// The outcome of `s` with its sub-channels' outcomes added through their index maps,
-    /// concluding `s` first unless it is the root (concluded already).
+    /// The outcome of `s` (at `depth`) with its sub-channels' outcomes added through their index
+    /// maps, concluding `s` under `key` first unless it is the root (concluded already). Each
+    /// sub-channel's record is read under the key of the SubAlloc locking it.
     fn conclude_recursive(
         &mut self,
         s: StateRef,
         subs: ArrayRef<StateRef>,
         mut next: usize,
-        conclude_self: bool,
+        key: Option<B256>,
+        depth: usize,
     ) -> Result<(Vec<Vec<U256>>, usize)> {
-        if conclude_self {
-            self.conclude_sub(s)?;
+        if let Some(key) = key {
+            self.conclude_sub(s, key)?;
         }
         let alloc = s.outcome()?;
         let rows = alloc.balances()?;
@@ -369,31 +401,42 @@ impl Adjudicator {
             if locked_id != sub.channel_id()? {
                 return Err(Error::SubChannelIdMismatch.into());
             }
-            let (sub_outcome, after) = self.conclude_recursive(sub, subs, next, true)?;
+            check_depth(depth + 1)?;
+            let sub_key = locked_key(alloc, l)?;
+            let (sub_outcome, after) =
+                self.conclude_recursive(sub, subs, next, Some(sub_key), depth + 1)?;
             next = after;
-            fold_sub_outcome(&mut outcome, asset_count, l.index_map()?, &sub_outcome)?;
+            fold_sub_outcome(
+                &mut outcome,
+                asset_count,
+                l.index_map()?,
+                l.balances()?,
+                &sub_outcome,
+            )?;
         }
         Ok((outcome, next))
     }
 
-    /// Concludes a sub-channel after its own timeout, or uses it as concluded.
-    fn conclude_sub(&mut self, s: StateRef) -> Result<()> {
+    /// Concludes a sub-channel's record under `key` after its own timeout, or uses it as
+    /// concluded.
+    fn conclude_sub(&mut self, s: StateRef, key: B256) -> Result<()> {
         let id = s.channel_id()?;
         let h = s.hash()?;
-        let old = records::load(self.vm(), DISPUTES, id);
+        let old = records::load(self.vm(), DISPUTES, key);
         if old.registered() {
             if let Some(d) = dispute::conclude(&old, h, false, self.now())? {
-                records::store(self.vm(), DISPUTES, id, &d);
+                records::store(self.vm(), DISPUTES, key, id, &d);
             }
             Ok(())
         } else {
-            self.conclude_in_registry(id, h, false)
+            self.conclude_in_registry(id, key, h, false)
         }
     }
 
-    /// Concludes a virtual channel's record in the registry; emits its update here too.
-    fn conclude_in_registry(&mut self, id: B256, h: B256, root: bool) -> Result<()> {
-        let ret = self.call_registry(&abi::conclude_virtual(id, h, root), 3)?;
+    /// Concludes a virtual channel's record (under `key`) in the registry; emits its update here
+    /// too.
+    fn conclude_in_registry(&mut self, id: B256, key: B256, h: B256, root: bool) -> Result<()> {
+        let ret = self.call_registry(&abi::conclude_virtual(id, key, h, root), 3)?;
         if ret[31] == 1 {
             let (version, timeout) = (u64_word(&ret[32..64]), u64_word(&ret[64..96]));
             events::channel_update(self.vm(), id, version, CONCLUDED, timeout);
@@ -440,7 +483,7 @@ impl Adjudicator {
             let has_app = !params.app()?.is_zero();
             let old = records::load(self.vm(), DISPUTES, id);
             let d = dispute::conclude_final(&old, version, h, cd, has_app, self.now())?;
-            records::store(self.vm(), DISPUTES, id, &d);
+            records::store(self.vm(), DISPUTES, id, id, &d);
         }
         self.push_outcome(id, params, outcome, None)?;
         Ok(Vec::new())
@@ -516,7 +559,8 @@ impl Adjudicator {
         Ok(state.hash()?.to_vec())
     }
 
-    /// `disputes(bytes32 id)`: the record here, or for a virtual channel the registry's.
+    /// `disputes(bytes32 id)`: the record under key `id` here (a ledger channel's ID, or a
+    /// sub-channel's ID bound to its funding), else the registry's (a virtual channel's).
     fn disputes(&mut self, args: Args) -> Outcome {
         let id = B256::from(args.word(0)?);
         let d = records::load(self.vm(), DISPUTES, id);
@@ -565,6 +609,14 @@ impl Adjudicator {
             Err(Revert::Empty)
         }
     }
+}
+
+/// Where a sub-channel sits: the key of the SubAlloc locking it and its parent's challenge
+/// duration.
+#[derive(Clone, Copy)]
+struct SubOf {
+    key: B256,
+    parent_duration: U256,
 }
 
 /// The `uint64` in the low 8 bytes of a word.

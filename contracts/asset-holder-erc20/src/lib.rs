@@ -55,6 +55,7 @@ pub const ERRORS: &[&str] = &[
     "NotSettled",
     "OnlyAdjudicator",
     "OutcomeLengthMismatch",
+    "PartialWithdrawal",
     "Reentrancy",
     "TokenTransferFailed",
     "WrongDepositValue",

@@ -176,7 +176,21 @@ fn auth(k: u64, amount: u64) -> WithdrawalAuth {
     }
 }
 
-/// Participant `k`'s own withdrawal of `amount`.
+/// Participant `k`'s withdrawal of `amount` to itself.
+fn own_withdrawal(k: u64, amount: u64) -> Vec<u8> {
+    let a = WithdrawalAuth {
+        receiver: part(k).ethAddress,
+        ..auth(k, amount)
+    };
+    let sig: Bytes = test_signer(k)
+        .sign_withdrawal(&a)
+        .to_bytes()
+        .to_vec()
+        .into();
+    calldata(h::WITHDRAW.selector(), (a, sig))
+}
+
+/// Participant `k`'s withdrawal of `amount` to [`RECEIVER`].
 fn withdrawal(k: u64, amount: u64) -> Vec<u8> {
     let a = auth(k, amount);
     let sig: Bytes = test_signer(k)
@@ -604,15 +618,16 @@ fn set_outcome_sets_the_holdings_for_the_adjudicator_only() {
 fn withdraw_transfers_the_tokens_and_emits_withdrawn() {
     let vm = deploy();
     settle(&vm, [10, 20], [25, 5]);
+    let me = part(0).ethAddress;
     for reply in [Ok(uint_word(U256::from(1))), Ok(Vec::new())] {
         script(&vm, vec![], reply);
         clear(&vm);
-        assert_eq!(call(&vm, withdrawal(0, 10)), Ok(Vec::new()));
+        assert_eq!(call(&vm, own_withdrawal(0, 10)), Ok(Vec::new()));
         assert_eq!(
             vm.calls(),
             vec![CallRecord {
                 to: TOKEN_ADDRESS,
-                data: encode("transfer(address,uint256)", (RECEIVER, U256::from(10))),
+                data: encode("transfer(address,uint256)", (me, U256::from(10))),
                 value: U256::ZERO,
                 is_static: false,
             }]
@@ -622,15 +637,27 @@ fn withdraw_transfers_the_tokens_and_emits_withdrawn() {
             vec![log_of(&Withdrawn {
                 fundingID: fid(0),
                 amount: U256::from(10),
-                receiver: RECEIVER,
+                receiver: me,
             })]
         );
     }
     assert_eq!(holdings(&vm, fid(0)), U256::from(5));
     assert_eq!(
-        call(&vm, withdrawal(0, 6)),
+        call(&vm, own_withdrawal(0, 6)),
         reverts(Error::InsufficientHoldings)
     );
+    // To someone else: everything or nothing.
+    assert_eq!(
+        call(&vm, withdrawal(0, 4)),
+        reverts(Error::PartialWithdrawal)
+    );
+    clear(&vm);
+    assert_eq!(call(&vm, withdrawal(0, 5)), Ok(Vec::new()));
+    assert_eq!(
+        vm.calls()[0].data,
+        encode("transfer(address,uint256)", (RECEIVER, U256::from(5)))
+    );
+    assert_eq!(holdings(&vm, fid(0)), U256::ZERO);
 }
 
 #[test]
@@ -645,7 +672,7 @@ fn withdraw_reverts_when_the_transfer_fails() {
         script(&vm, vec![], reply);
         clear(&vm);
         assert_eq!(
-            call(&vm, withdrawal(0, 3)),
+            call(&vm, own_withdrawal(0, 3)),
             reverts(Error::TokenTransferFailed)
         );
         assert_eq!(vm.calls().len(), 1);

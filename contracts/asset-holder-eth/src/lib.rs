@@ -47,6 +47,7 @@ pub const ERRORS: &[&str] = &[
     "NotSettled",
     "OnlyAdjudicator",
     "OutcomeLengthMismatch",
+    "PartialWithdrawal",
     "Reentrancy",
     "WrongDepositValue",
 ];

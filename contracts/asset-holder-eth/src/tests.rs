@@ -134,9 +134,18 @@ fn withdraw_data(a: &WithdrawalAuth, sig: Bytes) -> Vec<u8> {
     calldata(h::WITHDRAW.selector(), (a.clone(), sig))
 }
 
-/// Participant `k`'s own withdrawal of `amount`.
+/// Participant `k`'s withdrawal of `amount` to [`RECEIVER`].
 fn withdrawal(k: u64, amount: u64) -> Vec<u8> {
     let a = auth(k, amount);
+    withdraw_data(&a, sign_auth(k, &a))
+}
+
+/// Participant `k`'s withdrawal of `amount` to itself.
+fn own_withdrawal(k: u64, amount: u64) -> Vec<u8> {
+    let a = WithdrawalAuth {
+        receiver: part(k).ethAddress,
+        ..auth(k, amount)
+    };
     withdraw_data(&a, sign_auth(k, &a))
 }
 
@@ -595,14 +604,14 @@ fn withdraw_pays_the_receiver_and_emits_withdrawn() {
     settle(&vm, [10, 20], [25, 5]);
     clear_logs(&vm);
     vm.clear_calls();
-    assert_eq!(call(&vm, withdrawal(0, 20)), Ok(Vec::new()));
-    assert_eq!(holdings(&vm, fid(0)), U256::from(5));
+    assert_eq!(call(&vm, withdrawal(0, 25)), Ok(Vec::new()));
+    assert_eq!(holdings(&vm, fid(0)), U256::ZERO);
     assert_eq!(
         vm.calls(),
         vec![CallRecord {
             to: RECEIVER,
             data: Vec::new(),
-            value: U256::from(20),
+            value: U256::from(25),
             is_static: false,
         }]
     );
@@ -610,20 +619,49 @@ fn withdraw_pays_the_receiver_and_emits_withdrawn() {
         logs(&vm),
         vec![log_of(&Withdrawn {
             fundingID: fid(0),
-            amount: U256::from(20),
+            amount: U256::from(25),
             receiver: RECEIVER,
         })]
     );
-    // The rest, sent by anyone, and then nothing more.
-    assert_eq!(call(&vm, withdrawal(0, 5)), Ok(Vec::new()));
-    assert_eq!(holdings(&vm, fid(0)), U256::ZERO);
+    // Nothing more, and a zero withdrawal of nothing.
     assert_eq!(call(&vm, withdrawal(0, 0)), Ok(Vec::new()));
     assert_eq!(
         call(&vm, withdrawal(0, 1)),
         reverts(Error::InsufficientHoldings)
     );
     assert_eq!(call(&vm, withdrawal(1, 5)), Ok(Vec::new()));
-    assert_eq!(vm.calls().len(), 4);
+    assert_eq!(vm.calls().len(), 3);
+}
+
+#[test]
+fn withdraw_to_oneself_may_take_part_of_the_holdings() {
+    let vm = deploy();
+    settle(&vm, [10, 20], [25, 5]);
+    vm.clear_calls();
+    assert_eq!(call(&vm, own_withdrawal(0, 20)), Ok(Vec::new()));
+    assert_eq!(holdings(&vm, fid(0)), U256::from(5));
+    assert_eq!(call(&vm, own_withdrawal(0, 5)), Ok(Vec::new()));
+    assert_eq!(holdings(&vm, fid(0)), U256::ZERO);
+    let paid: Vec<(Address, U256)> = vm.calls().iter().map(|c| (c.to, c.value)).collect();
+    let me = part(0).ethAddress;
+    assert_eq!(paid, [(me, U256::from(20)), (me, U256::from(5))]);
+}
+
+#[test]
+fn withdraw_to_another_receiver_takes_the_whole_holdings() {
+    // Finding 4: a WithdrawalAuth names no holder and no nonce (v1's format, kept for
+    // go-perun); a partial one to someone else could be replayed by that receiver while
+    // holdings last. Paying someone else takes everything, so a replay finds nothing left.
+    let vm = deploy();
+    settle(&vm, [10, 20], [25, 5]);
+    assert_eq!(
+        call(&vm, withdrawal(0, 20)),
+        reverts(Error::PartialWithdrawal)
+    );
+    assert_eq!(holdings(&vm, fid(0)), U256::from(25));
+    let whole = withdrawal(0, 25);
+    assert_eq!(call(&vm, whole.clone()), Ok(Vec::new()));
+    assert_eq!(call(&vm, whole), reverts(Error::InsufficientHoldings));
 }
 
 #[test]
@@ -746,7 +784,7 @@ fn withdraw_reverts_when_the_payout_fails() {
     });
     // The receiver's revert data does not bubble up.
     assert_eq!(
-        call(&vm, withdrawal(0, 3)),
+        call(&vm, withdrawal(0, 10)),
         reverts(Error::EthTransferFailed)
     );
     assert_eq!(
@@ -754,15 +792,17 @@ fn withdraw_reverts_when_the_payout_fails() {
         vec![CallRecord {
             to: RECEIVER,
             data: Vec::new(),
-            value: U256::from(3),
+            value: U256::from(10),
             is_static: false,
         }]
     );
     assert!(logs(&vm).is_empty());
-    // Empty revert data too.
+    // Empty revert data too (TestVM keeps a reverted call's writes: a fresh one).
+    let vm = deploy();
+    settle(&vm, [10, 0], [10, 0]);
     vm.on_call(|_| Err(Vec::new()));
     assert_eq!(
-        call(&vm, withdrawal(0, 3)),
+        call(&vm, withdrawal(0, 10)),
         reverts(Error::EthTransferFailed)
     );
 }

@@ -170,6 +170,11 @@ pub fn withdraw<A: Asset + HostAccess<Host = VM>>(holder: &mut A, args: Args) ->
     if held < a.amount {
         return Err(Error::InsufficientHoldings.into());
     }
+    // A withdrawal to someone else takes the whole holdings: its authorization (which names no
+    // holder and no nonce, as in v1) cannot then be replayed here while holdings last.
+    if a.receiver != a.participant && a.amount != held {
+        return Err(Error::PartialWithdrawal.into());
+    }
     // A participant's entry never has the SETTLED bit (a funding ID is a hash of 64 bytes,
     // never a channel ID), so this is its balance. State first, then the payout.
     set_entry(&vm, fid, held - a.amount);

@@ -16,8 +16,8 @@
 //!   (checked when the array view is made);
 //! - a `bytes` value's length must be below 2^32 and its content must lie inside the data;
 //! - an `address`, `bool`, `uint64` or `uint16` word must have no bits set outside its type;
-//! - the encoding of a hashed struct (`Params`, `State`, `WithdrawalAuth`) must end, padding
-//!   included, inside the data.
+//! - a hashed struct (`Params`, `State`, `WithdrawalAuth`) must be in canonical ABI layout
+//!   when it is hashed (see below).
 //!
 //! The contracts read fields in the same order in both languages, so a malformed input fails at
 //! the same read. Positions are `u64`: an offset below 2^32 added to a position below 2^33 stays
@@ -26,13 +26,15 @@
 //! # Hashing
 //!
 //! `keccak256(abi.encode(x))` of a struct with dynamic members is the hash of the word `0x20`
-//! followed by the struct's encoding. The views hash that encoding where it lies; its end is
-//! taken from the last dynamic member: `appData` ends a `State`, the last participant's
-//! `ccAddress` ends `Params`, `participant.ccAddress` ends a `WithdrawalAuth`, each with its
-//! padding. For the canonical encoding every ABI encoder produces this is exactly
-//! `abi.encode(x)`; for any other layout the hash differs, so no signature over a real state can
-//! be replayed with a different value: equal hashes mean equal bytes, and the values are read
-//! from those very bytes.
+//! followed by the struct's encoding. The views hash that encoding where it lies, and only
+//! after checking that it is the canonical encoding, the one every ABI encoder produces: every
+//! dynamic member's offset points exactly where the previous member's tail ends (the first one
+//! right after the head), every `bytes` value's padding is zero, and every word is clean for its
+//! type. The encoding then runs from the head to the end of the last tail, every value read
+//! through the view lies inside those hashed bytes, and the hash is `keccak256(abi.encode(v))`
+//! of the value `v` the views read: two layouts with one hash cannot carry two values. (Without
+//! the layout check a `State` whose `outcome` tail is placed after `appData` would hash without
+//! its outcome.) A struct that is not canonical reverts with `MalformedCalldata()`.
 
 use alloc::vec::Vec;
 use alloy_primitives::{keccak256, Address, B256, U256};
@@ -64,6 +66,9 @@ pub enum DecodeErrorKind {
     DirtyUint64,
     /// A `uint16` word has bits set above bit 15.
     DirtyUint16,
+    /// A hashed struct is not in canonical layout: an offset does not point where the previous
+    /// tail ends, or a `bytes` value's padding is not zero.
+    NonCanonical,
 }
 
 impl fmt::Display for DecodeError {
@@ -75,6 +80,7 @@ impl fmt::Display for DecodeError {
             DecodeErrorKind::DirtyBool => "bool word is neither 0 nor 1",
             DecodeErrorKind::DirtyUint64 => "uint64 word has bits set above bit 63",
             DecodeErrorKind::DirtyUint16 => "uint16 word has bits set above bit 15",
+            DecodeErrorKind::NonCanonical => "hashed struct is not in canonical ABI layout",
         };
         write!(f, "malformed ABI data at byte {}: {what}", self.at)
     }
@@ -105,8 +111,12 @@ fn word(data: &[u8], p: u64) -> Result<&[u8; 32]> {
 
 /// The word at `p` of data whose bounds were checked when the enclosing array view was made.
 fn word_in(data: &[u8], p: u64) -> &[u8; 32] {
-    // An array view exists only once its element slots were found inside the data.
-    word(data, p).expect("array element slots lie inside the data")
+    match word(data, p) {
+        Ok(w) => w,
+        // An array view exists only once its element slots were found inside the data. (Not
+        // `expect`: formatting the error would add `core::fmt` to every Stylus program.)
+        Err(_) => panic!("array element slots lie inside the data"),
+    }
 }
 
 fn zero_prefix(w: &[u8; 32], n: usize) -> bool {
@@ -182,16 +192,145 @@ const fn ceil32(n: u64) -> u64 {
     n.div_ceil(32) * 32
 }
 
-/// The end of an encoding whose last member is the `bytes` value at `p`, padding included,
-/// which must lie inside the data.
-fn encoding_end(data: &[u8], p: u64) -> Result<u64> {
-    let b = BytesRef::at(data, p)?;
-    let end = p + 32 + ceil32(b.len() as u64);
-    if inside(data, end) {
-        Ok(end)
+// ---------------------------------------------------------------------------------------------
+// Canonical layout
+// ---------------------------------------------------------------------------------------------
+
+/// Checks that head slot `slot` of the struct at `p` holds the offset `expected`: where the
+/// canonical encoding puts that member's tail.
+fn canonical_offset(data: &[u8], p: u64, slot: u64, expected: u64) -> Result<()> {
+    let s = p + 32 * slot;
+    if small(word(data, s)?, s)? == expected {
+        Ok(())
     } else {
-        Err(err(DecodeErrorKind::OutOfBounds, p))
+        Err(err(DecodeErrorKind::NonCanonical, s))
     }
+}
+
+/// The end of the `bytes` value at `p` in canonical layout: its content inside the data and
+/// its padding, up to the next word, zero.
+fn canonical_bytes(data: &[u8], p: u64) -> Result<u64> {
+    let b = BytesRef::at(data, p)?;
+    let content_end = p + 32 + b.len() as u64;
+    let end = p + 32 + ceil32(b.len() as u64);
+    if !inside(data, end) {
+        return Err(err(DecodeErrorKind::OutOfBounds, p));
+    }
+    // Both ends were just checked against the data's length.
+    if data[content_end as usize..end as usize]
+        .iter()
+        .any(|&x| x != 0)
+    {
+        return Err(err(DecodeErrorKind::NonCanonical, content_end));
+    }
+    Ok(end)
+}
+
+/// The elements of an array in a hashed struct.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Elem {
+    /// `uint256` words.
+    Word,
+    /// `uint16` words.
+    U16,
+    /// `Participant`s: ethAddress, ccAddress.
+    Participant,
+    /// `Asset`s: chainID, ethHolder, ccHolder.
+    Asset,
+    /// `uint256[]`s.
+    Words,
+    /// `SubAlloc`s: ID, balances, indexMap.
+    SubAlloc,
+}
+
+/// The end of the array at `p` in canonical layout. A static element (`Word`, `U16`) must be
+/// clean for its type; a dynamic element's offset must point where the previous element ends
+/// (the first one right after the offsets), and the element itself be canonical. One
+/// non-generic function for every kind keeps the Stylus programs small.
+fn canonical_array(data: &[u8], p: u64, elem: Elem) -> Result<u64> {
+    let a = ArrayRef::<U256>::at(data, p)?;
+    let slots = a.start + 32 * a.len;
+    let mut end = slots;
+    for i in 0..a.len {
+        let slot = a.start + 32 * i;
+        let w = word_in(data, slot);
+        match elem {
+            Elem::Word => {}
+            Elem::U16 => {
+                if !zero_prefix(w, 30) {
+                    return Err(err(DecodeErrorKind::DirtyUint16, slot));
+                }
+            }
+            _ => {
+                if small(w, slot)? != end - a.start {
+                    return Err(err(DecodeErrorKind::NonCanonical, slot));
+                }
+                end = match elem {
+                    Elem::Participant => {
+                        address_at(data, end, 0)?;
+                        canonical_offset(data, end, 1, 0x40)?;
+                        canonical_bytes(data, end + 0x40)?
+                    }
+                    Elem::Asset => {
+                        address_at(data, end, 1)?;
+                        canonical_offset(data, end, 2, 0x60)?;
+                        canonical_bytes(data, end + 0x60)?
+                    }
+                    Elem::Words => canonical_array(data, end, Elem::Word)?,
+                    _ => {
+                        let q = end;
+                        canonical_offset(data, q, 1, 0x60)?;
+                        let balances_end = canonical_array(data, q + 0x60, Elem::Word)?;
+                        canonical_offset(data, q, 2, balances_end - q)?;
+                        canonical_array(data, balances_end, Elem::U16)?
+                    }
+                };
+            }
+        }
+    }
+    Ok(end)
+}
+
+/// The end of the `Allocation` at `p`: assets, backends, balances, locked.
+fn allocation_end(data: &[u8], p: u64) -> Result<u64> {
+    canonical_offset(data, p, 0, 0x80)?;
+    let end = canonical_array(data, p + 0x80, Elem::Asset)?;
+    canonical_offset(data, p, 1, end - p)?;
+    let end = canonical_array(data, end, Elem::Word)?;
+    canonical_offset(data, p, 2, end - p)?;
+    let end = canonical_array(data, end, Elem::Words)?;
+    canonical_offset(data, p, 3, end - p)?;
+    canonical_array(data, end, Elem::SubAlloc)
+}
+
+/// The end of the `State` at `p`: channelID, version, outcome, appData, isFinal.
+fn state_end(data: &[u8], p: u64) -> Result<u64> {
+    u64_at(data, p, 1)?;
+    canonical_offset(data, p, 2, 0xa0)?;
+    let end = allocation_end(data, p + 0xa0)?;
+    canonical_offset(data, p, 3, end - p)?;
+    bool_at(data, p, 4)?;
+    canonical_bytes(data, end)
+}
+
+/// The end of the `Params` at `p`: challengeDuration, nonce, participants, app, ledgerChannel,
+/// virtualChannel.
+fn params_end(data: &[u8], p: u64) -> Result<u64> {
+    canonical_offset(data, p, 2, 0xc0)?;
+    address_at(data, p, 3)?;
+    bool_at(data, p, 4)?;
+    bool_at(data, p, 5)?;
+    canonical_array(data, p + 0xc0, Elem::Participant)
+}
+
+/// The end of the `WithdrawalAuth` at `p`: channelID, participant, receiver, amount.
+fn withdrawal_auth_end(data: &[u8], p: u64) -> Result<u64> {
+    canonical_offset(data, p, 1, 0x80)?;
+    address_at(data, p, 2)?;
+    let q = p + 0x80;
+    address_at(data, q, 0)?;
+    canonical_offset(data, q, 1, 0x40)?;
+    canonical_bytes(data, q + 0x40)
 }
 
 /// `keccak256(0x20 ‖ data[start..end])`: the hash of `abi.encode(x)` for a struct `x` with
@@ -510,22 +649,15 @@ impl<'a> ParamsRef<'a> {
         bool_at(self.data, self.pos, 5)
     }
 
-    /// Where the participants array starts and the params' encoding ends: after the last
-    /// participant's ccAddress and its padding, or after the array's length word.
+    /// Where the participants array starts and the params' encoding ends (after the last
+    /// participant's ccAddress and its padding, or after the array's length word), once the
+    /// params are found in canonical layout.
     ///
     /// # Errors
-    /// The rule a read breaks.
+    /// The rule a read breaks, [`DecodeErrorKind::NonCanonical`].
     pub fn participants_span(&self) -> Result<(u64, u64)> {
-        let begin = member(self.data, self.pos, 2)?;
-        let parts = ArrayRef::<ParticipantRef>::at(self.data, begin)?;
-        let end = match parts.len() {
-            0 => begin + 32,
-            n => {
-                let last = parts.get(n - 1)?;
-                encoding_end(self.data, member(self.data, last.pos, 1)?)?
-            }
-        };
-        Ok((begin, end))
+        let end = params_end(self.data, self.pos)?;
+        Ok((self.pos + 0xc0, end))
     }
 
     /// `keccak256(abi.encode(params))`: the channel ID.
@@ -606,12 +738,13 @@ impl<'a> StateRef<'a> {
         bool_at(self.data, self.pos, 4)
     }
 
-    /// Where the state's encoding ends: after its appData and padding.
+    /// Where the state's encoding ends (after its appData and padding), once the state is found
+    /// in canonical layout.
     ///
     /// # Errors
-    /// The rule a read breaks.
+    /// The rule a read breaks, [`DecodeErrorKind::NonCanonical`].
     pub fn end(&self) -> Result<u64> {
-        encoding_end(self.data, member(self.data, self.pos, 3)?)
+        state_end(self.data, self.pos)
     }
 
     /// `keccak256(abi.encode(state))`.
@@ -662,6 +795,23 @@ impl<'a> AllocationRef<'a> {
     /// The rule the offset or the array breaks.
     pub fn locked(&self) -> Result<ArrayRef<'a, SubAllocRef<'a>>> {
         ArrayRef::at(self.data, member(self.data, self.pos, 3)?)
+    }
+
+    /// The ABI encoding of `assets` where it lies: from the array's length word to where
+    /// `backends` begins. It is the canonical encoding of the asset array once the state holding
+    /// this allocation was hashed (which checks the canonical layout), and is used only then.
+    ///
+    /// # Errors
+    /// The rule an offset breaks, or [`DecodeErrorKind::NonCanonical`] if `backends` does not
+    /// follow `assets`.
+    pub fn assets_encoding(&self) -> Result<&'a [u8]> {
+        let start = member(self.data, self.pos, 0)?;
+        let end = member(self.data, self.pos, 1)?;
+        if end < start || !inside(self.data, end) {
+            return Err(err(DecodeErrorKind::NonCanonical, self.pos + 32));
+        }
+        // Both ends were just checked against the data's length.
+        Ok(&self.data[start as usize..end as usize])
     }
 }
 
@@ -791,13 +941,13 @@ impl<'a> WithdrawalAuthRef<'a> {
         u256_at(self.data, self.pos, 3)
     }
 
-    /// Where the encoding ends: after the participant's ccAddress and its padding.
+    /// Where the encoding ends (after the participant's ccAddress and its padding), once the
+    /// authorization is found in canonical layout.
     ///
     /// # Errors
-    /// The rule a read breaks.
+    /// The rule a read breaks, [`DecodeErrorKind::NonCanonical`].
     pub fn end(&self) -> Result<u64> {
-        let part = member(self.data, self.pos, 1)?;
-        encoding_end(self.data, member(self.data, part, 1)?)
+        withdrawal_auth_end(self.data, self.pos)
     }
 
     /// `keccak256(abi.encode(auth))`.

@@ -6,7 +6,9 @@
 //! encoding of owned values, which makes their predictions the contracts' by construction.
 
 use crate::calldata::{AllocationRef, ArrayRef, AssetRef, BytesRef, ParticipantRef, SubAllocRef};
+use crate::dispute::challenge_duration;
 use crate::error::{Error, Result};
+use crate::hash::sub_channel_key;
 use crate::sig::{SigError, Signature};
 use alloc::vec::Vec;
 use alloy_primitives::{Address, B256, U256};
@@ -231,6 +233,106 @@ pub fn check_transition(
     Ok(())
 }
 
+// ---------------------------------------------------------------------------------------------
+// Sub-channels
+// ---------------------------------------------------------------------------------------------
+
+/// The deepest level a sub-channel may sit at: the ledger channel `register` and `conclude`
+/// name is at depth 0, the sub-channels it locks at depth 1, and so on down to `MAX_DEPTH`.
+/// Both implementations stop deeper trees with `NestingTooDeep()` before they recurse, well
+/// within the Stylus program's stack and the EVM's call depth.
+pub const MAX_DEPTH: usize = 16;
+
+/// Checks that a sub-channel at depth `depth` may be visited.
+///
+/// # Errors
+/// [`Error::NestingTooDeep`] beyond [`MAX_DEPTH`].
+pub fn check_depth(depth: usize) -> Result<()> {
+    if depth > MAX_DEPTH {
+        Err(Error::NestingTooDeep)
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks a sub-channel's params against its parent's: it is not a ledger channel (only the
+/// channel `register` names is one; a sub-channel's record is keyed by its funding), and its
+/// challenge duration (the low 64 bits, as records keep it) is at most its parent's, so its
+/// dispute never outlasts the parent's (SPEC section 10: every channel concludes in bounded
+/// time).
+///
+/// # Errors
+/// [`Error::LedgerSubChannel`], [`Error::ChallengeDurationTooLong`].
+pub fn check_sub_params(ledger: bool, duration: U256, parent_duration: U256) -> Result<()> {
+    if ledger {
+        return Err(Error::LedgerSubChannel);
+    }
+    if challenge_duration(duration) > challenge_duration(parent_duration) {
+        return Err(Error::ChallengeDurationTooLong);
+    }
+    Ok(())
+}
+
+/// Checks the shape of a sub-channel's or virtual channel's outcome: one balances row per
+/// asset, one balance per participant in each, so that folding it into a parent reads every
+/// balance and nothing else.
+///
+/// # Errors
+/// [`Error::BalancesLengthMismatch`], [`Error::Decode`].
+pub fn check_shape(alloc: AllocationRef<'_>, participants: usize) -> Result<()> {
+    let rows = alloc.balances()?;
+    if rows.len() != alloc.assets()?.len() {
+        return Err(Error::BalancesLengthMismatch);
+    }
+    for a in 0..rows.len() {
+        if rows.get(a)?.len() != participants {
+            return Err(Error::BalancesLengthMismatch);
+        }
+    }
+    Ok(())
+}
+
+/// What a channel holds per asset: its balances plus what it locks in sub-channels (each
+/// sub-allocation's balances, as `register` checked them against the sub-channels).
+///
+/// # Errors
+/// [`Error::BalanceOverflow`], [`Error::BalancesLengthMismatch`] if a sub-allocation has fewer
+/// entries than there are rows, [`Error::Decode`].
+pub fn state_totals(alloc: AllocationRef<'_>) -> Result<Vec<U256>> {
+    let mut totals = row_sums(alloc.balances()?)?;
+    let locked = alloc.locked()?;
+    for i in 0..locked.len() {
+        let l: Vec<U256> = locked.get(i)?.balances()?.words().collect();
+        add_totals(&mut totals, &l)?;
+    }
+    Ok(totals)
+}
+
+/// The record key of the sub-channel that `locked` names in a parent whose outcome is
+/// `parent`: its ID bound to the parent's assets and the amounts the parent locks
+/// ([`crate::hash::sub_channel_key`]). Read only once the parent state was hashed.
+///
+/// # Errors
+/// [`Error::Decode`].
+pub fn locked_key(parent: AllocationRef<'_>, locked: SubAllocRef<'_>) -> Result<B256> {
+    let amounts: Vec<U256> = locked.balances()?.words().collect();
+    Ok(sub_channel_key(
+        locked.id()?,
+        parent.assets_encoding()?,
+        &amounts,
+    ))
+}
+
+/// The record key of a sub-channel or virtual channel `id` from its own state's outcome: its ID
+/// bound to its assets and totals ([`state_totals`]). Read only once the state was hashed.
+///
+/// # Errors
+/// [`Error::BalanceOverflow`], [`Error::BalancesLengthMismatch`], [`Error::Decode`].
+pub fn own_key(id: B256, alloc: AllocationRef<'_>) -> Result<B256> {
+    let totals = state_totals(alloc)?;
+    Ok(sub_channel_key(id, alloc.assets_encoding()?, &totals))
+}
+
 /// Copies a state's balances, row by row.
 ///
 /// # Errors
@@ -242,28 +344,39 @@ pub fn balances_of(rows: ArrayRef<'_, ArrayRef<'_, U256>>) -> Result<Vec<Vec<U25
 }
 
 /// Adds a concluded sub-channel's outcome into its parent's (`_fold`): for each of the parent's
-/// `assets` and each sub-channel participant `p`, `outcome[a][indexMap[p]] += sub[a][p]`.
+/// `assets` and each sub-channel participant `p`, `outcome[a][indexMap[p]] += sub[a][p]`; what
+/// is added for an asset must be exactly what the parent locked for it (`locked[a]`, the
+/// sub-allocation's balances), so no fold moves more or less than the parent holds for the
+/// sub-channel (the record the parent reads is keyed by that funding already; this checks it
+/// again where the money moves).
 ///
 /// # Errors
 /// [`Error::BalancesLengthMismatch`] if either outcome lacks a row or the sub-channel's row is
 /// shorter than the index map, [`Error::Decode`] for a malformed index,
 /// [`Error::IndexMapOutOfRange`] if an index is not a column of the parent's row,
-/// [`Error::BalanceOverflow`].
+/// [`Error::BalanceOverflow`], [`Error::SubAllocMismatch`] if an asset's folded amount is not
+/// the locked one.
 pub fn fold_sub_outcome(
     outcome: &mut [Vec<U256>],
     assets: usize,
     index_map: ArrayRef<'_, u16>,
+    locked: ArrayRef<'_, U256>,
     sub: &[Vec<U256>],
 ) -> Result<()> {
     for a in 0..assets {
         let (Some(row), Some(sub_row)) = (outcome.get_mut(a), sub.get(a)) else {
             return Err(Error::BalancesLengthMismatch);
         };
+        let mut moved = U256::ZERO;
         for p in 0..index_map.len() {
             let amount = *sub_row.get(p).ok_or(Error::BalancesLengthMismatch)?;
             let col = usize::from(index_map.get(p)?);
             let cell = row.get_mut(col).ok_or(Error::IndexMapOutOfRange)?;
             *cell = cell.checked_add(amount).ok_or(Error::BalanceOverflow)?;
+            moved = moved.checked_add(amount).ok_or(Error::BalanceOverflow)?;
+        }
+        if a >= locked.len() || locked.word(a) != moved {
+            return Err(Error::SubAllocMismatch);
         }
     }
     Ok(())

@@ -40,26 +40,25 @@ impl Dispute {
     /// holds timeout (bits 0-63), challengeDuration (64-127), version (128-191), phase (192-199)
     /// and hasApp (200-207); slot 1 the state hash.
     pub fn to_slots(&self) -> [B256; 2] {
-        let w = U256::from(self.timeout)
-            | U256::from(self.challenge_duration) << 64
-            | U256::from(self.version) << 128
-            | U256::from(self.phase) << 192
-            | U256::from(u8::from(self.has_app)) << 200;
+        // The fields are 64-bit limbs of the word, least significant first (smaller wasm than
+        // shifts of 256-bit values).
+        let top = u64::from(self.phase) | u64::from(self.has_app) << 8;
+        let w = U256::from_limbs([self.timeout, self.challenge_duration, self.version, top]);
         [B256::from(w), self.state_hash]
     }
 
     /// The record in two storage words written by [`Dispute::to_slots`] (or by the Solidity
     /// mirror).
     pub fn from_slots(slots: [B256; 2]) -> Self {
-        let w = U256::from_be_bytes(slots[0].0);
-        let field =
-            |shift: usize, bits: usize| (w >> shift) & ((U256::from(1) << bits) - U256::from(1));
+        // Limbs, not `U256::to`: its failure path formats an error, which would add `core::fmt`
+        // to the Stylus programs (the fields fit by construction).
+        let [l0, l1, l2, l3] = U256::from_be_bytes(slots[0].0).into_limbs();
         Dispute {
-            timeout: field(0, 64).to(),
-            challenge_duration: field(64, 64).to(),
-            version: field(128, 64).to(),
-            phase: field(192, 8).to(),
-            has_app: !field(200, 8).is_zero(),
+            timeout: l0,
+            challenge_duration: l1,
+            version: l2,
+            phase: l3 as u8,
+            has_app: (l3 >> 8) as u8 != 0,
             state_hash: slots[1],
         }
     }

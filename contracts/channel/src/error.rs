@@ -67,6 +67,12 @@ pub enum Error {
     BalanceOverflow,
     /// `IndexMapOutOfRange`.
     IndexMapOutOfRange,
+    /// `LedgerSubChannel`: a sub-channel is a ledger channel.
+    LedgerSubChannel,
+    /// `ChallengeDurationTooLong`: a sub-channel's challenge duration exceeds its parent's.
+    ChallengeDurationTooLong,
+    /// `NestingTooDeep`: sub-channels nested deeper than [`crate::checks::MAX_DEPTH`].
+    NestingTooDeep,
     /// `NotRegistered`.
     NotRegistered,
     /// `VersionTooLow`.
@@ -105,6 +111,8 @@ pub enum Error {
     WrongDepositValue,
     /// `InsufficientHoldings`.
     InsufficientHoldings,
+    /// `PartialWithdrawal`: a withdrawal to another receiver takes less than the holdings.
+    PartialWithdrawal,
     /// `TokenTransferFailed`.
     TokenTransferFailed,
     /// `EthTransferFailed`.
@@ -146,6 +154,9 @@ impl Error {
             Error::SumOfBalancesMismatch => sol::SumOfBalancesMismatch::SELECTOR,
             Error::BalanceOverflow => sol::BalanceOverflow::SELECTOR,
             Error::IndexMapOutOfRange => sol::IndexMapOutOfRange::SELECTOR,
+            Error::LedgerSubChannel => sol::LedgerSubChannel::SELECTOR,
+            Error::ChallengeDurationTooLong => sol::ChallengeDurationTooLong::SELECTOR,
+            Error::NestingTooDeep => sol::NestingTooDeep::SELECTOR,
             Error::NotRegistered => sol::NotRegistered::SELECTOR,
             Error::VersionTooLow => sol::VersionTooLow::SELECTOR,
             Error::NotInDisputePhase => sol::NotInDisputePhase::SELECTOR,
@@ -165,6 +176,7 @@ impl Error {
             Error::NotSettled => sol::NotSettled::SELECTOR,
             Error::WrongDepositValue => sol::WrongDepositValue::SELECTOR,
             Error::InsufficientHoldings => sol::InsufficientHoldings::SELECTOR,
+            Error::PartialWithdrawal => sol::PartialWithdrawal::SELECTOR,
             Error::TokenTransferFailed => sol::TokenTransferFailed::SELECTOR,
             Error::EthTransferFailed => sol::EthTransferFailed::SELECTOR,
             Error::Reentrancy => sol::Reentrancy::SELECTOR,
@@ -223,6 +235,11 @@ impl fmt::Display for Error {
             Error::IndexMapOutOfRange => {
                 f.write_str("an index map points outside the parent's participants")
             }
+            Error::LedgerSubChannel => f.write_str("a sub-channel cannot be a ledger channel"),
+            Error::ChallengeDurationTooLong => {
+                f.write_str("a sub-channel's challenge duration exceeds its parent's")
+            }
+            Error::NestingTooDeep => f.write_str("sub-channels are nested too deep"),
             Error::NotRegistered => f.write_str("the channel is not registered"),
             Error::VersionTooLow => {
                 f.write_str("the version is not higher than the registered one")
@@ -246,6 +263,9 @@ impl fmt::Display for Error {
             Error::NotSettled => f.write_str("the channel is not settled"),
             Error::WrongDepositValue => f.write_str("the value sent does not match the deposit"),
             Error::InsufficientHoldings => f.write_str("the withdrawal exceeds the holdings"),
+            Error::PartialWithdrawal => {
+                f.write_str("a withdrawal to another receiver must take the whole holdings")
+            }
             Error::TokenTransferFailed => f.write_str("the token transfer failed"),
             Error::EthTransferFailed => f.write_str("the ETH transfer failed"),
             Error::Reentrancy => f.write_str("re-entered a guarded function"),

@@ -148,29 +148,92 @@ fn sub_alloc_totals_must_match() {
 #[test]
 fn sub_outcomes_fold_through_the_index_map() {
     let map = |m: Vec<u16>| m.abi_encode();
-    let fold = |outcome: &mut Vec<Vec<U256>>, assets: usize, m: &[u8], subo: &[Vec<U256>]| {
-        fold_sub_outcome(outcome, assets, ArrayRef::<u16>::at(m, 32).unwrap(), subo)
+    let amounts = |a: Vec<u64>| a.into_iter().map(u).collect::<Vec<U256>>().abi_encode();
+    let fold = |outcome: &mut Vec<Vec<U256>>,
+                assets: usize,
+                m: &[u8],
+                locked: &[u8],
+                subo: &[Vec<U256>]| {
+        fold_sub_outcome(
+            outcome,
+            assets,
+            ArrayRef::<u16>::at(m, 32).unwrap(),
+            ArrayRef::<U256>::at(locked, 32).unwrap(),
+            subo,
+        )
     };
     let mut outcome = vec![vec![u(1), u(1), u(1)]];
     let m = map(vec![2, 0]);
-    assert_eq!(fold(&mut outcome, 1, &m, &[vec![u(3), u(4)]]), Ok(()));
+    let seven = amounts(vec![7]);
+    assert_eq!(
+        fold(&mut outcome, 1, &m, &seven, &[vec![u(3), u(4)]]),
+        Ok(())
+    );
     assert_eq!(outcome, vec![vec![u(5), u(1), u(4)]]);
     let bad = map(vec![3]);
     assert_eq!(
-        fold(&mut outcome, 1, &bad, &[vec![u(1)]]),
+        fold(&mut outcome, 1, &bad, &amounts(vec![1]), &[vec![u(1)]]),
         Err(Error::IndexMapOutOfRange)
     );
     assert_eq!(
-        fold(&mut outcome, 1, &m, &[vec![u(1)]]),
+        fold(&mut outcome, 1, &m, &amounts(vec![1]), &[vec![u(1)]]),
         Err(Error::BalancesLengthMismatch)
     );
     assert_eq!(
-        fold(&mut outcome, 2, &m, &[vec![u(1), u(1)]]),
+        fold(
+            &mut outcome,
+            2,
+            &m,
+            &amounts(vec![2, 2]),
+            &[vec![u(1), u(1)]]
+        ),
         Err(Error::BalancesLengthMismatch)
     );
     assert_eq!(
-        fold(&mut outcome, 1, &m, &[vec![U256::MAX, u(0)]]),
+        fold(&mut outcome, 1, &m, &seven, &[vec![U256::MAX, u(0)]]),
         Err(Error::BalanceOverflow)
+    );
+}
+
+#[test]
+fn a_fold_moves_exactly_what_the_parent_locked() {
+    let m = vec![1u16, 0].abi_encode();
+    let map = ArrayRef::<u16>::at(&m, 32).unwrap();
+    let locked = |a: Vec<u64>| a.into_iter().map(u).collect::<Vec<U256>>().abi_encode();
+    let fold = |locked: &[u8], subo: &[Vec<U256>]| {
+        let mut outcome = vec![vec![u(0), u(0)]];
+        let l = ArrayRef::<U256>::at(locked, 32).unwrap();
+        fold_sub_outcome(&mut outcome, 1, map, l, subo).map(|()| outcome)
+    };
+    assert_eq!(
+        fold(&locked(vec![5]), &[vec![u(2), u(3)]]),
+        Ok(vec![vec![u(3), u(2)]])
+    );
+    // One wei more or less than the parent locked, or an entry the index map does not reach:
+    // the sub-channel's outcome is not the funding the parent locked.
+    assert_eq!(
+        fold(&locked(vec![5]), &[vec![u(2), u(4)]]),
+        Err(Error::SubAllocMismatch)
+    );
+    assert_eq!(
+        fold(&locked(vec![5]), &[vec![u(2), u(2)]]),
+        Err(Error::SubAllocMismatch)
+    );
+    assert_eq!(
+        fold(&locked(vec![]), &[vec![u(2), u(3)]]),
+        Err(Error::SubAllocMismatch)
+    );
+    let short = vec![0u16].abi_encode();
+    let mut outcome = vec![vec![u(0), u(0)]];
+    assert_eq!(
+        fold_sub_outcome(
+            &mut outcome,
+            1,
+            ArrayRef::<u16>::at(&short, 32).unwrap(),
+            ArrayRef::<U256>::at(&locked(vec![5]), 32).unwrap(),
+            &[vec![u(2), u(3)]],
+        ),
+        Err(Error::SubAllocMismatch)
     );
 }
 

@@ -19,14 +19,14 @@ pub const FUNCTIONS: &[Function] = &[
         returns: "",
     },
     Function {
-        signature: "registerVirtual(bytes32,uint64,bytes32,uint256,bool)",
-        declaration: "registerVirtual(bytes32 channelID, uint64 version, bytes32 stateHash, uint256 challengeDuration, bool isFinal)",
+        signature: "registerVirtual(bytes32,bytes32,uint64,bytes32,uint256,bool)",
+        declaration: "registerVirtual(bytes32 channelID, bytes32 key, uint64 version, bytes32 stateHash, uint256 challengeDuration, bool isFinal)",
         mutability: Mutability::NonPayable,
         returns: "bool changed, uint64 timeout",
     },
     Function {
-        signature: "concludeVirtual(bytes32,bytes32,bool)",
-        declaration: "concludeVirtual(bytes32 channelID, bytes32 stateHash, bool root)",
+        signature: "concludeVirtual(bytes32,bytes32,bytes32,bool)",
+        declaration: "concludeVirtual(bytes32 channelID, bytes32 key, bytes32 stateHash, bool root)",
         mutability: Mutability::NonPayable,
         returns: "bool changed, uint64 version, uint64 timeout",
     },
@@ -38,7 +38,7 @@ pub const FUNCTIONS: &[Function] = &[
     },
     Function {
         signature: "disputes(bytes32)",
-        declaration: "disputes(bytes32 channelID)",
+        declaration: "disputes(bytes32 key)",
         mutability: Mutability::View,
         returns: "uint64 timeout, uint64 challengeDuration, uint64 version, uint8 phase, bytes32 stateHash, bool hasApp",
     },
@@ -76,6 +76,8 @@ pub const EVENTS: &[&str] =
 /// The custom errors the registry can revert with.
 pub const ERRORS: &[&str] = &[
     "AlreadyConcluded",
+    "BalanceOverflow",
+    "BalancesLengthMismatch",
     "HasApp",
     "HasLockedFunds",
     "InvalidParams",

@@ -3,8 +3,11 @@
 //!
 //! It holds the one dispute record of every virtual channel (a mapping at slot 1, in the
 //! Adjudicator's two-slot layout): the Adjudicator records and concludes virtual channels here on
-//! the v1 path, and anyone may register, refute and conclude them directly. Calls are routed by
-//! hand, as in `perun-adjudicator`.
+//! the v1 path, and anyone may register, refute and conclude them directly. A record is keyed by
+//! the channel ID bound to the channel's funding (`perun_channel::hash::sub_channel_key`: its
+//! assets and per-asset totals), so a parent reads the record of the funding it locked and a
+//! state funded otherwise never reaches it. Calls are routed by hand, as in
+//! `perun-adjudicator`.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 // `#[entrypoint]` generates the undocumented `user_entrypoint` export.
 #![allow(missing_docs)]
@@ -17,7 +20,7 @@ pub mod abi;
 use alloc::vec::Vec;
 use alloy_primitives::{Address, B256, U256};
 use perun_channel::calldata::{Args, ParamsRef, SignedStateRef, StateRef};
-use perun_channel::checks::verify_all;
+use perun_channel::checks::{check_shape, own_key, verify_all};
 use perun_channel::dispute::{self, Dispute};
 use perun_channel::hash::eth_signed_digest;
 use perun_channel::Error;
@@ -61,6 +64,7 @@ impl Router<VirtualChannelRegistry> for VirtualChannelRegistry {
                 Self::register_virtual,
                 &[
                     Arg::Word,
+                    Arg::Word,
                     Arg::Value(64),
                     Arg::Word,
                     Arg::Word,
@@ -69,7 +73,7 @@ impl Router<VirtualChannelRegistry> for VirtualChannelRegistry {
             ),
             sel::CONCLUDE_VIRTUAL => (
                 Self::conclude_virtual,
-                &[Arg::Word, Arg::Word, Arg::Value(1)],
+                &[Arg::Word, Arg::Word, Arg::Word, Arg::Value(1)],
             ),
             sel::CONCLUDE_FINAL_VIRTUAL => (
                 Self::conclude_final_virtual,
@@ -114,12 +118,12 @@ impl VirtualChannelRegistry {
         self.vm().block_timestamp()
     }
 
-    fn record(&self, id: B256) -> Dispute {
-        records::load(self.vm(), DISPUTES, id)
+    fn record(&self, key: B256) -> Dispute {
+        records::load(self.vm(), DISPUTES, key)
     }
 
-    fn store(&self, id: B256, d: &Dispute) {
-        records::store(self.vm(), DISPUTES, id, d);
+    fn store(&self, key: B256, id: B256, d: &Dispute) {
+        records::store(self.vm(), DISPUTES, key, id, d);
     }
 
     /// The direct path takes virtual channels only, and no channel that is also a ledger
@@ -160,15 +164,18 @@ impl VirtualChannelRegistry {
         if !params.app()?.is_zero() {
             return Err(Error::HasApp.into());
         }
-        if !state.outcome()?.locked()?.is_empty() {
+        let outcome = state.outcome()?;
+        if !outcome.locked()?.is_empty() {
             return Err(Error::HasLockedFunds.into());
         }
+        check_shape(outcome, params.participants()?.len())?;
+        let key = own_key(id, outcome)?;
         let version = state.version()?;
         let cd = params.challenge_duration()?;
         let is_final = state.is_final()?;
-        let old = self.record(id);
+        let old = self.record(key);
         if let Some(d) = dispute::register(&old, version, h, cd, false, is_final, self.now())? {
-            self.store(id, &d);
+            self.store(key, id, &d);
         }
         Ok(Vec::new())
     }
@@ -183,26 +190,30 @@ impl VirtualChannelRegistry {
             return Err(Error::InvalidParams.into());
         }
         let h = state.hash()?;
-        let old = self.record(id);
+        let key = own_key(id, state.outcome()?)?;
+        let old = self.record(key);
         if let Some(d) = dispute::conclude(&old, h, true, self.now())? {
-            self.store(id, &d);
+            self.store(key, id, &d);
         }
         Ok(Vec::new())
     }
 
-    /// `registerVirtual(id, version, stateHash, challengeDuration, isFinal)`, for the Adjudicator.
+    /// `registerVirtual(id, key, version, stateHash, challengeDuration, isFinal)`, for the
+    /// Adjudicator: the record under `key`.
     fn register_virtual(&mut self, args: Args) -> Outcome {
         self.only_adjudicator()?;
         let id = B256::from(args.word(0)?);
-        let version: u64 = args.word(1)?.to();
-        let h = B256::from(args.word(2)?);
-        let cd = args.word(3)?;
-        let is_final = !args.word(4)?.is_zero();
-        let old = self.record(id);
+        let key = B256::from(args.word(1)?);
+        // The envelope check found the word clean for a uint64.
+        let version = args.word(2)?.as_limbs()[0];
+        let h = B256::from(args.word(3)?);
+        let cd = args.word(4)?;
+        let is_final = !args.word(5)?.is_zero();
+        let old = self.record(key);
         let (changed, timeout) =
             match dispute::register(&old, version, h, cd, false, is_final, self.now())? {
                 Some(d) => {
-                    self.store(id, &d);
+                    self.store(key, id, &d);
                     (true, d.timeout)
                 }
                 None => (false, old.timeout),
@@ -212,16 +223,17 @@ impl VirtualChannelRegistry {
         Ok(ret)
     }
 
-    /// `concludeVirtual(id, stateHash, root)`, for the Adjudicator.
+    /// `concludeVirtual(id, key, stateHash, root)`, for the Adjudicator: the record under `key`.
     fn conclude_virtual(&mut self, args: Args) -> Outcome {
         self.only_adjudicator()?;
         let id = B256::from(args.word(0)?);
-        let h = B256::from(args.word(1)?);
-        let root = !args.word(2)?.is_zero();
-        let old = self.record(id);
+        let key = B256::from(args.word(1)?);
+        let h = B256::from(args.word(2)?);
+        let root = !args.word(3)?.is_zero();
+        let old = self.record(key);
         let (changed, d) = match dispute::conclude(&old, h, root, self.now())? {
             Some(d) => {
-                self.store(id, &d);
+                self.store(key, id, &d);
                 (true, d)
             }
             None => (false, old),
@@ -236,19 +248,21 @@ impl VirtualChannelRegistry {
     fn conclude_final_virtual(&mut self, args: Args) -> Outcome {
         self.only_adjudicator()?;
         let id = B256::from(args.word(0)?);
-        let version: u64 = args.word(1)?.to();
+        // The envelope check found the word clean for a uint64.
+        let version = args.word(1)?.as_limbs()[0];
         let h = B256::from(args.word(2)?);
         let cd: U256 = args.word(3)?;
         let old = self.record(id);
         let d = dispute::conclude_final(&old, version, h, cd, false, self.now())?;
-        self.store(id, &d);
+        self.store(id, id, &d);
         Ok(Vec::new())
     }
 
-    /// `disputes(bytes32 channelID)`.
+    /// `disputes(bytes32 key)`: the record under `key` (a virtual channel's ID bound to its
+    /// funding; a ledger channel's ID).
     fn disputes(&mut self, args: Args) -> Outcome {
-        let id = B256::from(args.word(0)?);
-        Ok(self.record(id).abi_encode().to_vec())
+        let key = B256::from(args.word(0)?);
+        Ok(self.record(key).abi_encode().to_vec())
     }
 
     /// `adjudicator()`.

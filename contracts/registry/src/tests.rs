@@ -11,6 +11,7 @@ use perun_channel::hash::{channel_id, hash_state};
 use perun_channel::sig::HALF_ORDER;
 use perun_channel::sol::Channel;
 use perun_randomizer::test_signer;
+use perun_testvm::keys::funded_key;
 use perun_testvm::mutation::{apply, edge_word, mutation};
 use perun_testvm::PerunVM;
 use proptest::prelude::*;
@@ -172,14 +173,36 @@ fn conclude_data(p: &Channel::Params, s: &Channel::State) -> Vec<u8> {
     calldata(abi::sel::CONCLUDE, (p.clone(), s.clone()))
 }
 
-/// `registerVirtual(channelID, version, stateHash, challengeDuration, isFinal)`.
+/// `registerVirtual(channelID, key, version, stateHash, challengeDuration, isFinal)` with the
+/// channel ID as the key (the Adjudicator passes a ledger channel's ID, or a virtual channel's
+/// funded key).
 fn register_virtual_data(id: B256, version: u64, h: B256, cd: U256, is_final: bool) -> Vec<u8> {
-    calldata(abi::sel::REGISTER_VIRTUAL, (id, version, h, cd, is_final))
+    register_virtual_keyed(id, id, version, h, cd, is_final)
 }
 
-/// `concludeVirtual(channelID, stateHash, root)`.
+/// `registerVirtual` under `key`.
+fn register_virtual_keyed(
+    id: B256,
+    key: B256,
+    version: u64,
+    h: B256,
+    cd: U256,
+    is_final: bool,
+) -> Vec<u8> {
+    calldata(
+        abi::sel::REGISTER_VIRTUAL,
+        (id, key, version, h, cd, is_final),
+    )
+}
+
+/// `concludeVirtual(channelID, key, stateHash, root)` with the channel ID as the key.
 fn conclude_virtual_data(id: B256, h: B256, root: bool) -> Vec<u8> {
-    calldata(abi::sel::CONCLUDE_VIRTUAL, (id, h, root))
+    conclude_virtual_keyed(id, id, h, root)
+}
+
+/// `concludeVirtual` under `key`.
+fn conclude_virtual_keyed(id: B256, key: B256, h: B256, root: bool) -> Vec<u8> {
+    calldata(abi::sel::CONCLUDE_VIRTUAL, (id, key, h, root))
 }
 
 /// `concludeFinalVirtual(channelID, version, stateHash, challengeDuration)`.
@@ -187,9 +210,15 @@ fn conclude_final_virtual_data(id: B256, version: u64, h: B256, cd: U256) -> Vec
     calldata(abi::sel::CONCLUDE_FINAL_VIRTUAL, (id, version, h, cd))
 }
 
-/// `disputes(channelID)`.
+/// `disputes(key)`.
 fn disputes_data(id: B256) -> Vec<u8> {
     calldata(abi::sel::DISPUTES, (id,))
+}
+
+/// The key of `p`'s record on the direct path: every [`state`] of `p` has the same funding
+/// (one asset, balances 10 and 20), so one key serves all of them.
+fn key_of(p: &Channel::Params) -> B256 {
+    funded_key(&state(p, 0))
 }
 
 /// Registers `s` of `p` directly, which must succeed.
@@ -234,7 +263,7 @@ impl Record {
     }
 }
 
-/// The `disputes` view of `id`, decoded (strictly) by alloy.
+/// The `disputes` view of key `id`, decoded (strictly) by alloy.
 fn record(vm: &PerunVM, id: B256) -> Record {
     let out = call(vm, disputes_data(id)).expect("disputes is a view");
     let (timeout, challenge_duration, version, phase, state_hash, has_app) =
@@ -373,20 +402,20 @@ fn malformed_envelopes_revert_empty() {
     assert_eq!(call(&vm, far), Err(Vec::new()));
     // Dirty value words: `uint64 version` and `bool isFinal`, `bool root`.
     let mut dirty = register_virtual_data(id, 1, h, U256::from(CD), false);
-    dirty[4 + 32 + 23] = 1;
+    dirty[4 + 2 * 32 + 23] = 1;
     assert_eq!(call_as_adjudicator(&vm, dirty), Err(Vec::new()));
     let mut dirty = register_virtual_data(id, 1, h, U256::from(CD), false);
-    dirty[4 + 4 * 32 + 31] = 2;
+    dirty[4 + 5 * 32 + 31] = 2;
     assert_eq!(call_as_adjudicator(&vm, dirty), Err(Vec::new()));
     let mut dirty = conclude_virtual_data(id, h, true);
-    dirty[4 + 2 * 32 + 31] = 3;
+    dirty[4 + 3 * 32 + 31] = 3;
     assert_eq!(call_as_adjudicator(&vm, dirty), Err(Vec::new()));
     let mut dirty = conclude_final_virtual_data(id, 1, h, U256::from(CD));
     dirty[4 + 32] = 0x80;
     assert_eq!(call_as_adjudicator(&vm, dirty), Err(Vec::new()));
     // The envelope is checked before the caller: a stranger gets empty data too.
     let mut dirty = conclude_virtual_data(id, h, true);
-    dirty[4 + 2 * 32 + 31] = 3;
+    dirty[4 + 3 * 32 + 31] = 3;
     assert_eq!(call(&vm, dirty), Err(Vec::new()));
     assert!(vm.vm.get_emitted_logs().is_empty());
 }
@@ -416,7 +445,7 @@ fn register_records_the_state_and_emits_channel_update() {
     let id = channel_id(&p);
     register_ok(&vm, &p, &s);
     assert_eq!(
-        record(&vm, id),
+        record(&vm, key_of(&p)),
         Record {
             timeout: START + CD,
             challenge_duration: CD,
@@ -435,7 +464,7 @@ fn register_of_a_final_state_times_out_at_once() {
     let p = params();
     let s = final_state(&p, 3);
     register_ok(&vm, &p, &s);
-    assert_eq!(record(&vm, channel_id(&p)).timeout, START);
+    assert_eq!(record(&vm, key_of(&p)).timeout, START);
     assert_eq!(updates(&vm), vec![(channel_id(&p), 3, DISPUTE, START)]);
 }
 
@@ -447,7 +476,7 @@ fn register_of_the_registered_state_changes_nothing() {
     register_ok(&vm, &p, &s);
     at(&vm, START + 10);
     register_ok(&vm, &p, &s);
-    assert_eq!(record(&vm, channel_id(&p)).timeout, START + CD);
+    assert_eq!(record(&vm, key_of(&p)).timeout, START + CD);
     assert_eq!(updates(&vm).len(), 1);
     // Even after the timeout: the same state is no refutation.
     at(&vm, START + CD + 1);
@@ -464,13 +493,13 @@ fn register_refutes_with_a_higher_version_and_keeps_the_timeout() {
     at(&vm, START + 30);
     let s = state(&p, 4);
     register_ok(&vm, &p, &s);
-    let r = record(&vm, id);
+    let r = record(&vm, key_of(&p));
     assert_eq!((r.version, r.timeout, r.phase), (4, START + CD, DISPUTE));
     assert_eq!(r.state_hash, hash_state(&s));
     // A final state refutes and times out at once.
     at(&vm, START + 40);
     register_ok(&vm, &p, &final_state(&p, 9));
-    assert_eq!(record(&vm, id).timeout, START + 40);
+    assert_eq!(record(&vm, key_of(&p)).timeout, START + 40);
     assert_eq!(
         updates(&vm),
         vec![
@@ -487,7 +516,7 @@ fn register_keeps_the_low_64_bits_of_the_challenge_duration() {
     let mut p = params();
     p.challengeDuration = (U256::from(1) << 64) + U256::from(7);
     register_ok(&vm, &p, &state(&p, 1));
-    let r = record(&vm, channel_id(&p));
+    let r = record(&vm, key_of(&p));
     assert_eq!((r.challenge_duration, r.timeout), (7, START + 7));
 }
 
@@ -730,6 +759,51 @@ fn register_reverts_when_the_refutation_comes_at_the_timeout() {
     );
 }
 
+#[test]
+fn register_keeps_a_differently_funded_state_apart_from_the_funded_record() {
+    // Finding 1: the endpoints of a virtual channel sign a later state with a larger total
+    // (2^256 - 1 - 10 here, or one wei more) and register it directly. It is recorded under the
+    // key of its own funding; the record the parents read, under the funding they locked,
+    // keeps its version and state.
+    let vm = deploy();
+    let p = params();
+    register_ok(&vm, &p, &state(&p, 1));
+    for top in [U256::from(21), U256::MAX - U256::from(10)] {
+        let mut inflated = state(&p, 5);
+        inflated.outcome.balances[0][1] = top;
+        register_ok(&vm, &p, &inflated);
+        assert_eq!(record(&vm, funded_key(&inflated)).version, 5);
+    }
+    let r = record(&vm, key_of(&p));
+    assert_eq!((r.version, r.state_hash), (1, hash_state(&state(&p, 1))));
+}
+
+#[test]
+fn register_reverts_for_a_state_of_another_shape_or_an_overflowing_total() {
+    // Finding 1 (lock): a state a parent could not fold is not recorded at all.
+    let p = params();
+    let mut short = state(&p, 2);
+    short.outcome.balances[0].pop();
+    let mut extra = state(&p, 2);
+    extra.outcome.balances.push(vec![U256::ZERO, U256::ZERO]);
+    let mut long = state(&p, 2);
+    long.outcome.balances[0].push(U256::ZERO);
+    for s in [short, extra, long] {
+        let vm = deploy();
+        assert_eq!(
+            call(&vm, register_data(&signed(&p, &s))),
+            reverts(Error::BalancesLengthMismatch)
+        );
+    }
+    let mut overflow = state(&p, 2);
+    overflow.outcome.balances[0] = vec![U256::MAX, U256::from(1)];
+    let vm = deploy();
+    assert_eq!(
+        call(&vm, register_data(&signed(&p, &overflow))),
+        reverts(Error::BalanceOverflow)
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // conclude (direct path)
 // ---------------------------------------------------------------------------------------------
@@ -744,7 +818,7 @@ fn conclude_after_the_timeout_concludes_and_emits_channel_update() {
     at(&vm, START + CD + 5);
     assert_eq!(call(&vm, conclude_data(&p, &s)), Ok(Vec::new()));
     assert_eq!(
-        record(&vm, id),
+        record(&vm, key_of(&p)),
         Record {
             timeout: START + CD,
             challenge_duration: CD,
@@ -985,7 +1059,7 @@ fn register_virtual_and_direct_register_share_the_record() {
     assert_eq!(
         call_as_adjudicator(
             &vm,
-            register_virtual_data(id, 1, hash_state(&s), U256::from(CD), false)
+            register_virtual_keyed(id, key_of(&p), 1, hash_state(&s), U256::from(CD), false)
         ),
         Ok(words(&[1, START + CD]))
     );
@@ -996,7 +1070,14 @@ fn register_virtual_and_direct_register_share_the_record() {
     assert_eq!(
         call_as_adjudicator(
             &vm,
-            register_virtual_data(id, 2, hash_state(&state(&p, 2)), U256::from(CD), false)
+            register_virtual_keyed(
+                id,
+                key_of(&p),
+                2,
+                hash_state(&state(&p, 2)),
+                U256::from(CD),
+                false
+            )
         ),
         Ok(words(&[0, START + CD]))
     );
@@ -1006,7 +1087,7 @@ fn register_virtual_and_direct_register_share_the_record() {
     assert_eq!(
         call_as_adjudicator(
             &vm,
-            conclude_virtual_data(id, hash_state(&state(&p, 2)), false)
+            conclude_virtual_keyed(id, key_of(&p), hash_state(&state(&p, 2)), false)
         ),
         Ok(words(&[0, 2, START + CD]))
     );
@@ -1123,18 +1204,15 @@ fn conclude_final_virtual_reverts_when_concluded_already() {
         call_as_adjudicator(&vm, conclude_final_virtual_data(id, 5, h, U256::from(CD))),
         reverts(Error::AlreadyConcluded)
     );
-    // Also when the direct path concluded it.
+    // A record concluded on the direct path is keyed by its funding: concludeFinalVirtual,
+    // which the Adjudicator sends only for a channel that is a ledger channel too (keyed by its
+    // ID, and refused by the direct path), never reaches it.
     let p = params();
     let s = final_state(&p, 1);
     register_ok(&vm, &p, &s);
     call(&vm, conclude_data(&p, &s)).unwrap();
-    assert_eq!(
-        call_as_adjudicator(
-            &vm,
-            conclude_final_virtual_data(channel_id(&p), 2, hash_state(&s), U256::from(CD))
-        ),
-        reverts(Error::AlreadyConcluded)
-    );
+    assert_eq!(record(&vm, key_of(&p)).phase, CONCLUDED);
+    assert_eq!(record(&vm, channel_id(&p)).version, 0);
 }
 
 // ---------------------------------------------------------------------------------------------

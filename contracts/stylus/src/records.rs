@@ -1,5 +1,7 @@
 //! Dispute records in raw storage, in the Solidity mirror's layout: `mapping(bytes32 => Dispute)`
-//! at a given slot, the record of `id` in slots `keccak256(id ‖ slot)` and the one after.
+//! at a given slot, the record under `key` in slots `keccak256(key ‖ slot)` and the one after. A
+//! ledger channel's key is its channel ID, a sub-channel's or virtual channel's its channel ID
+//! bound to its funding (`perun_channel::hash::sub_channel_key`).
 
 use crate::events;
 use alloy_primitives::{keccak256, B256, U256};
@@ -7,26 +9,26 @@ use perun_channel::dispute::Dispute;
 use stylus_sdk::host::VM;
 use stylus_sdk::prelude::*;
 
-/// The first storage slot of `id`'s record in the mapping at `map_slot`.
-pub fn slot_of(id: B256, map_slot: U256) -> U256 {
+/// The first storage slot of the record under `key` in the mapping at `map_slot`.
+pub fn slot_of(key: B256, map_slot: U256) -> U256 {
     let mut buf = [0u8; 64];
-    buf[..32].copy_from_slice(id.as_slice());
+    buf[..32].copy_from_slice(key.as_slice());
     buf[32..].copy_from_slice(&map_slot.to_be_bytes::<32>());
     U256::from_be_bytes(keccak256(buf).0)
 }
 
-/// The record of `id`.
-pub fn load(vm: &VM, map_slot: U256, id: B256) -> Dispute {
-    let slot = slot_of(id, map_slot);
+/// The record under `key`.
+pub fn load(vm: &VM, map_slot: U256, key: B256) -> Dispute {
+    let slot = slot_of(key, map_slot);
     Dispute::from_slots([
         vm.storage_load_bytes32(slot),
         vm.storage_load_bytes32(slot + U256::from(1)),
     ])
 }
 
-/// Writes the record of `id` and emits `ChannelUpdate` with its values.
-pub fn store(vm: &VM, map_slot: U256, id: B256, d: &Dispute) {
-    let slot = slot_of(id, map_slot);
+/// Writes the record under `key` and emits `ChannelUpdate` for channel `id` with its values.
+pub fn store(vm: &VM, map_slot: U256, key: B256, id: B256, d: &Dispute) {
+    let slot = slot_of(key, map_slot);
     let [w0, w1] = d.to_slots();
     // SAFETY: the record's slots are written only here, and no storage accessor of the
     // program holds them: nothing aliases the cached words.

@@ -191,6 +191,38 @@ abstract contract PerunTest is Test {
         eth.deposit{value: amount}(fundingID(idOf(p), who), amount);
     }
 
+    /// @dev The record key of a sub-channel or virtual channel `id` whose parents lock `totals`
+    /// of `assets` (SPEC section 10; perun-channel's `hash::sub_channel_key`), computed here from
+    /// its definition: `keccak256(id ‖ keccak256(abi-encoded asset array ‖ totals))`.
+    function fundedKey(bytes32 id, Channel.Asset[] memory assets, uint256[] memory totals)
+        internal
+        pure
+        returns (bytes32)
+    {
+        bytes memory enc = abi.encode(assets);
+        bytes memory arr = new bytes(enc.length - 32);
+        for (uint256 i; i < arr.length; ++i) {
+            arr[i] = enc[i + 32];
+        }
+        return keccak256(abi.encodePacked(id, keccak256(abi.encodePacked(arr, totals))));
+    }
+
+    /// @dev The record key of a sub-channel or virtual channel registered with state `s`: its
+    /// ID bound to its assets and totals (balances plus locked amounts).
+    function keyOfState(Channel.State memory s) internal pure returns (bytes32) {
+        Channel.Allocation memory o = s.outcome;
+        uint256[] memory totals = new uint256[](o.balances.length);
+        for (uint256 a; a < totals.length; ++a) {
+            for (uint256 p; p < o.balances[a].length; ++p) {
+                totals[a] += o.balances[a][p];
+            }
+            for (uint256 l; l < o.locked.length; ++l) {
+                totals[a] += o.locked[l].balances[a];
+            }
+        }
+        return fundedKey(s.channelID, o.assets, totals);
+    }
+
     /// @dev The dispute record of a channel, as a tuple.
     function record(bytes32 id)
         internal

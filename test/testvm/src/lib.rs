@@ -4,8 +4,10 @@
 //! test sets, and is recorded. `TestVM`'s own call mocks answer with the data of the last mock
 //! registered, whatever the call, which cannot drive a program that makes several calls.
 //!
-//! [`mutation`] holds the calldata mutations the programs' property tests share.
+//! [`mutation`] holds the calldata mutations the programs' property tests share; [`keys`] the
+//! record keys of sub-channels and virtual channels, computed from their definition.
 
+pub mod keys;
 pub mod mutation;
 
 use alloy_primitives::{Address, B256, U256};

@@ -6,7 +6,7 @@ use perun_channel::errors as sol;
 
 /// The selector of the registry's `concludeVirtual`.
 fn conclude_virtual_selector() -> u32 {
-    selector_of("concludeVirtual(bytes32,bytes32,bool)")
+    selector_of("concludeVirtual(bytes32,bytes32,bytes32,bool)")
 }
 
 /// Concludes `s` of `p` with the sub-states `subs`.
@@ -178,7 +178,7 @@ fn conclude_folds_a_sub_channels_outcome_through_its_index_map() {
     let (id, sid) = (channel_id(&p), channel_id(&sp));
     assert_eq!(record(&vm, id).phase, CONCLUDED);
     assert_eq!(
-        record(&vm, sid),
+        record(&vm, funded_key(&ss)),
         concluded(disputed(&ss, false, START + CD))
     );
     assert_eq!(
@@ -232,9 +232,18 @@ fn conclude_folds_nested_sub_channels_depth_first() {
 #[test]
 fn conclude_uses_a_sub_channel_concluded_before_as_it_is() {
     let vm = deploy();
-    let (p, s, sp, ss) = registered_parent_and_sub(&vm, params_of(&[1, 0], 2));
+    // Two ledger channels lock the same sub-channel with the same funding: concluding the
+    // second concludes the sub-channel's one record, which the first then uses as it is.
+    let (p, s, sp, ss) = registered_parent_and_sub(&vm, sub_params(&[1, 0], 2));
+    let p2 = params_of(&[0, 1], 7);
+    let s2 = locking(state(&p2, 1), vec![sub_alloc(&ss, &[1, 0])]);
+    let data = register_data(&signed(&p2, &s2), &[signed(&sp, &ss)]);
+    assert_eq!(call(&vm, data), Ok(Vec::new()));
     at(&vm, START + CD);
-    assert_eq!(conclude(&vm, &sp, &ss, &[]), Ok(Vec::new()));
+    assert_eq!(
+        conclude(&vm, &p2, &s2, std::slice::from_ref(&ss)),
+        Ok(Vec::new())
+    );
     let before = updates(&vm).len();
     vm.clear_calls();
     assert_eq!(
@@ -261,7 +270,10 @@ fn conclude_asks_the_registry_for_a_virtual_sub_channel() {
         Ok(Vec::new())
     );
     let vid = channel_id(&vp);
-    let to_registry = calldata(conclude_virtual_selector(), (vid, hash_state(&vs), false));
+    let to_registry = calldata(
+        conclude_virtual_selector(),
+        (vid, funded_key(&vs), hash_state(&vs), false),
+    );
     assert_eq!(
         vm.calls(),
         [
@@ -308,7 +320,7 @@ fn conclude_of_a_virtual_ledger_channel_concludes_it_in_the_registry() {
     reply_from(&vm, REGISTRY, Ok(words(&[1, 3, 99])));
     assert_eq!(conclude(&vm, &p, &s, &[]), Ok(Vec::new()));
     let id = channel_id(&p);
-    let to_registry = calldata(conclude_virtual_selector(), (id, hash_state(&s), true));
+    let to_registry = calldata(conclude_virtual_selector(), (id, id, hash_state(&s), true));
     assert_eq!(
         vm.calls(),
         [
@@ -436,8 +448,10 @@ fn conclude_reverts_when_a_sub_state_is_not_the_registered_one() {
 #[test]
 fn conclude_reverts_before_a_sub_channels_own_timeout() {
     let vm = deploy();
+    // A sub-channel with an app still in DISPUTE gets one more challenge duration for
+    // force-execution: the parent, without an app, times out first.
     let sp = Channel::Params {
-        challengeDuration: U256::from(2 * CD),
+        app: APP,
         ..sub_params(&[1, 0], 2)
     };
     let (p, s, _, ss) = registered_parent_and_sub(&vm, sp.clone());
@@ -473,8 +487,7 @@ fn conclude_reverts_when_a_sub_channel_row_is_shorter_than_its_index_map() {
 fn conclude_reverts_when_the_parent_has_no_row_for_an_asset_of_a_sub_channel() {
     let vm = deploy();
     let sp = sub_params(&[1, 0], 2);
-    let mut ss = state_with(&sp, 1, &[3, 4]);
-    ss.outcome.balances.clear();
+    let ss = state_with(&sp, 1, &[3, 4]);
     let p = params(2);
     let mut s = locking(state(&p, 1), vec![sub_alloc(&ss, &[1, 0])]);
     s.outcome.balances.clear();
@@ -504,17 +517,57 @@ fn conclude_reverts_when_an_index_map_points_outside_the_parent() {
 }
 
 #[test]
-fn conclude_reverts_when_folding_a_refuted_sub_channel_overflows() {
+fn conclude_ignores_a_sub_channel_state_recorded_under_another_funding() {
+    // Finding 1 of the adversarial review: the sub-channel's participants (keys 1 and 0)
+    // register a later state of it with a balance of 2^256 - 1 through a fake parent of their
+    // own whose sub-allocation matches. Its record is keyed by that other funding, so the real
+    // parent still concludes with the state it locked; the inflated one is not its record.
     let vm = deploy();
-    // The sub-channel, a ledger channel of its own, is refuted alone with far larger balances.
-    let (p, s, sp, _) = registered_parent_and_sub(&vm, params_of(&[1, 0], 2));
+    let (p, s, sp, ss) = registered_parent_and_sub(&vm, sub_params(&[1, 0], 2));
     let mut big = state_with(&sp, 2, &[0, 0]);
     big.outcome.balances[0] = vec![U256::MAX, U256::ZERO];
-    register_ok(&vm, &sp, &big);
+    let fake = params_of(&[1, 0], 66);
+    let fs = locking(
+        state_with(&fake, 1, &[0, 0]),
+        vec![sub_alloc(&big, &[0, 1])],
+    );
+    let data = register_data(&signed(&fake, &fs), &[signed(&sp, &big)]);
+    assert_eq!(call(&vm, data), Ok(Vec::new()));
+    assert_eq!(
+        record(&vm, funded_key(&ss)).version,
+        1,
+        "the parent's record is untouched"
+    );
+    assert_eq!(record(&vm, funded_key(&big)).version, 2);
     at(&vm, START + CD);
     assert_eq!(
-        conclude(&vm, &p, &s, &[big]),
-        reverts(Error::BalanceOverflow)
+        conclude(&vm, &p, &s, std::slice::from_ref(&big)),
+        reverts(Error::WrongState)
+    );
+    let vm = deploy();
+    let (p, s, _, ss) = registered_parent_and_sub(&vm, sub_params(&[1, 0], 2));
+    let data = register_data(&signed(&fake, &fs), &[signed(&sp, &big)]);
+    assert_eq!(call(&vm, data), Ok(Vec::new()));
+    at(&vm, START + CD);
+    assert_eq!(conclude(&vm, &p, &s, &[ss]), Ok(Vec::new()));
+    assert_eq!(vm.calls()[..1], [set_outcome_call(HOLDER, &p, &[14, 23])]);
+}
+
+#[test]
+fn conclude_reverts_when_a_fold_moves_other_amounts_than_the_parent_locked() {
+    // An index map that does not reach every sub-channel participant would leave funds
+    // unpaid: the fold checks that it moves exactly the locked amount.
+    let vm = deploy();
+    let sp = sub_params(&[1, 0], 2);
+    let ss = state_with(&sp, 1, &[3, 4]);
+    let p = params(2);
+    let s = locking(state(&p, 1), vec![sub_alloc(&ss, &[1])]);
+    let data = register_data(&signed(&p, &s), &[signed(&sp, &ss)]);
+    assert_eq!(call(&vm, data), Ok(Vec::new()));
+    at(&vm, START + CD);
+    assert_eq!(
+        conclude(&vm, &p, &s, &[ss]),
+        reverts(Error::SubAllocMismatch)
     );
 }
 

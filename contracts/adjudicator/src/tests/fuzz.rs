@@ -8,13 +8,14 @@ use proptest::prelude::*;
 use proptest::test_runner::Config;
 
 /// The selectors of every custom error the Adjudicator may revert with, from perun-channel.
-pub(super) fn custom_errors() -> [[u8; 4]; 35] {
+pub(super) fn custom_errors() -> [[u8; 4]; 38] {
     [
         sol::ActorIndexOutOfRange::SELECTOR,
         sol::AlreadyConcluded::SELECTOR,
         sol::AssetsMismatch::SELECTOR,
         sol::BalanceOverflow::SELECTOR,
         sol::BalancesLengthMismatch::SELECTOR,
+        sol::ChallengeDurationTooLong::SELECTOR,
         sol::HasApp::SELECTOR,
         sol::HasLockedFunds::SELECTOR,
         sol::IndexMapOutOfRange::SELECTOR,
@@ -23,8 +24,10 @@ pub(super) fn custom_errors() -> [[u8; 4]; 35] {
         sol::InvalidSignatureLength::SELECTOR,
         sol::InvalidSignatureS::SELECTOR,
         sol::InvalidSignatureV::SELECTOR,
+        sol::LedgerSubChannel::SELECTOR,
         sol::LockedMismatch::SELECTOR,
         sol::MalformedCalldata::SELECTOR,
+        sol::NestingTooDeep::SELECTOR,
         sol::NoApp::SELECTOR,
         sol::NoContractCode::SELECTOR,
         sol::NotInDisputePhase::SELECTOR,

@@ -10,6 +10,7 @@ mod envelope;
 mod fuzz;
 mod progress;
 mod register;
+mod safety;
 mod views;
 
 use super::*;
@@ -20,6 +21,7 @@ use perun_channel::dispute::{Dispute, FORCEEXEC};
 use perun_channel::hash::{channel_id, hash_state};
 use perun_channel::sol::Channel;
 use perun_randomizer::test_signer;
+use perun_testvm::keys::funded_key;
 use perun_testvm::{CallRecord, PerunVM};
 use stylus_sdk::abi::router_entrypoint;
 
@@ -292,9 +294,10 @@ fn register_ok(vm: &PerunVM, p: &Channel::Params, s: &Channel::State) {
 // What the program left behind
 // ---------------------------------------------------------------------------------------------
 
-/// The dispute record of `id` in the program's storage.
-fn record(vm: &PerunVM, id: B256) -> Dispute {
-    records::load(&vm.host(), DISPUTES, id)
+/// The dispute record under `key` in the program's storage (a ledger channel's ID, or
+/// [`funded_key`]).
+fn record(vm: &PerunVM, key: B256) -> Dispute {
+    records::load(&vm.host(), DISPUTES, key)
 }
 
 /// A decoded `ChannelUpdate` event.

@@ -6,7 +6,7 @@ use perun_channel::sig::HALF_ORDER;
 
 /// The selector of the registry's `registerVirtual`.
 fn register_virtual_selector() -> u32 {
-    selector_of("registerVirtual(bytes32,uint64,bytes32,uint256,bool)")
+    selector_of("registerVirtual(bytes32,bytes32,uint64,bytes32,uint256,bool)")
 }
 
 /// `ss` with signature `i` replaced by `sig`.
@@ -150,7 +150,14 @@ fn register_records_a_sub_channel_after_its_parent() {
     assert_eq!(call(&vm, data), Ok(Vec::new()));
     let (id, sid) = (channel_id(&p), channel_id(&sp));
     assert_eq!(record(&vm, id), disputed(&s, false, START + CD));
-    assert_eq!(record(&vm, sid), disputed(&ss, false, START + CD));
+    assert_eq!(
+        record(&vm, funded_key(&ss)),
+        disputed(&ss, false, START + CD)
+    );
+    assert!(
+        !record(&vm, sid).registered(),
+        "a sub-channel's record is keyed by its funding, not its ID alone"
+    );
     assert_eq!(
         updates(&vm),
         [
@@ -195,8 +202,8 @@ fn register_takes_sub_channels_depth_first() {
             channel_id(&pb)
         ]
     );
-    for (sp, st) in [(&pa, &a), (&pc, &c), (&pb, &b)] {
-        assert_eq!(record(&vm, channel_id(sp)), disputed(st, false, START + CD));
+    for st in [&a, &c, &b] {
+        assert_eq!(record(&vm, funded_key(st)), disputed(st, false, START + CD));
     }
 }
 
@@ -212,7 +219,10 @@ fn register_refutes_a_sub_channel_through_its_unchanged_parent() {
     assert_eq!(call(&vm, data), Ok(Vec::new()));
     let (id, sid) = (channel_id(&p), channel_id(&sp));
     assert_eq!(record(&vm, id), disputed(&s, false, START + CD));
-    assert_eq!(record(&vm, sid), disputed(&newer, false, START + CD));
+    assert_eq!(
+        record(&vm, funded_key(&newer)),
+        disputed(&newer, false, START + CD)
+    );
     assert_eq!(updates(&vm)[2..], [update(sid, 2, DISPUTE, START + CD)]);
 }
 
@@ -226,7 +236,14 @@ fn register_sends_a_virtual_sub_channel_to_the_registry() {
     let vid = channel_id(&vp);
     let expected = calldata(
         register_virtual_selector(),
-        (vid, 1u64, hash_state(&vs), U256::from(CD), false),
+        (
+            vid,
+            funded_key(&vs),
+            1u64,
+            hash_state(&vs),
+            U256::from(CD),
+            false,
+        ),
     );
     assert_eq!(vm.calls(), [call_to(REGISTRY, expected)]);
     assert_eq!(
@@ -243,7 +260,7 @@ fn register_sends_a_virtual_sub_channel_to_the_registry() {
 fn register_tells_the_registry_that_a_virtual_sub_channel_state_is_final() {
     let vm = deploy();
     let vp = Channel::Params {
-        challengeDuration: U256::from(1234),
+        challengeDuration: U256::from(45),
         ..virtual_params(&[0, 1], 9)
     };
     let vs = Channel::State {
@@ -259,9 +276,10 @@ fn register_tells_the_registry_that_a_virtual_sub_channel_state_is_final() {
         register_virtual_selector(),
         (
             channel_id(&vp),
+            funded_key(&vs),
             3u64,
             hash_state(&vs),
-            U256::from(1234),
+            U256::from(45),
             true,
         ),
     );
@@ -606,6 +624,10 @@ fn register_reverts_when_a_sub_channel_has_other_assets() {
     other_cc.outcome.assets[0].ccHolder = vec![1u8].into();
     let mut two_assets = state_with(&sp, 1, &[3, 4]);
     two_assets.outcome.assets.push(asset_on(CHAIN, HOLDER));
+    two_assets
+        .outcome
+        .balances
+        .push(vec![U256::ZERO, U256::ZERO]);
     for ss in [other_holder, other_chain, other_cc, two_assets] {
         // TestVM keeps the writes of a reverted call: a fresh one for each case.
         let vm = deploy();

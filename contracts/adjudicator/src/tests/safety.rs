@@ -1,0 +1,271 @@
+//! Regression tests of the adversarial review's findings (SECURITY.md): records keyed by
+//! funding, canonical encodings, sub-channel durations, shapes and the nesting limit.
+
+use super::*;
+use perun_channel::checks::MAX_DEPTH;
+
+/// `enc`, the canonical encoding of a `State` (without `abi.encode`'s leading 0x20 word), laid
+/// out with the outcome's tail after appData's: the head's two offsets swapped accordingly, the
+/// same bytes otherwise. Every value reads the same, but the outcome lies past the end of the
+/// appData, where a hash of "the head up to the end of appData" stops.
+fn outcome_after_app_data(enc: &[u8]) -> Vec<u8> {
+    let off = |slot: usize| U256::from_be_slice(&enc[32 * slot..32 * slot + 32]).to::<usize>();
+    let (outcome, app_data) = (off(2), off(3));
+    let head = &enc[..0xa0];
+    let outcome_tail = &enc[outcome..app_data];
+    let app_data_tail = &enc[app_data..];
+    let mut out = head.to_vec();
+    out[64..96].copy_from_slice(&U256::from(0xa0 + app_data_tail.len()).to_be_bytes::<32>());
+    out[96..128].copy_from_slice(&U256::from(0xa0).to_be_bytes::<32>());
+    out.extend_from_slice(app_data_tail);
+    out.extend_from_slice(outcome_tail);
+    out
+}
+
+/// The hash a view that hashed "from the head to the end of appData" computes for `laid`.
+fn hash_up_to_app_data(laid: &[u8]) -> B256 {
+    let app_data = U256::from_be_slice(&laid[96..128]).to::<usize>();
+    let len = U256::from_be_slice(&laid[app_data..app_data + 32]).to::<usize>();
+    let end = app_data + 32 + len.div_ceil(32) * 32;
+    let mut buf = B256::left_padding_from(&[0x20]).to_vec();
+    buf.extend_from_slice(&laid[..end]);
+    keccak256(buf)
+}
+
+#[test]
+fn hash_state_rejects_a_state_whose_outcome_lies_after_its_app_data() {
+    let vm = deploy();
+    let p = params(2);
+    let s = Channel::State {
+        appData: vec![7u8; 5].into(),
+        ..state(&p, 1)
+    };
+    let enc = s.abi_encode();
+    let laid = outcome_after_app_data(&enc[32..]);
+    assert_eq!(laid.len(), enc.len() - 32, "the same bytes, rearranged");
+    let mut data = abi::sel::HASH_STATE.to_be_bytes().to_vec();
+    data.extend_from_slice(&enc[..32]);
+    data.extend_from_slice(&laid);
+    assert_eq!(
+        call(&vm, data),
+        reverts_with(perun_channel::errors::MalformedCalldata::SELECTOR)
+    );
+}
+
+#[test]
+fn progress_rejects_a_state_whose_outcome_is_not_hashed() {
+    // Finding 2: one participant signs the hash of a head and an empty appData only, places any
+    // outcome after them, and force-executes to it; the canonical-layout check refuses it.
+    let vm = deploy();
+    let p = app_params(2);
+    let s1 = state(&p, 1);
+    register_ok(&vm, &p, &s1);
+    at(&vm, START + CD);
+    let mut s2 = state_with(&p, 2, &[0, 30]);
+    s2.appData = Default::default();
+    // Build the call with `s2` laid out with its outcome last and the signature over the
+    // bytes a hash up to appData would cover.
+    let enc = s2.abi_encode();
+    let laid = outcome_after_app_data(&enc[32..]);
+    let sig: Bytes = test_signer(0)
+        .sign_digest(&perun_channel::hash::eth_signed_digest(
+            hash_up_to_app_data(&laid),
+        ))
+        .to_bytes()
+        .to_vec()
+        .into();
+    let canonical = progress_data(&p, &s1, &s2, U256::ZERO, sig);
+    let at_state = 4 + word_at(&canonical, 64).to::<usize>();
+    let mut forged = canonical.clone();
+    forged[at_state..at_state + laid.len()].copy_from_slice(&laid);
+    assert_ne!(forged, canonical);
+    assert_eq!(
+        call(&vm, forged),
+        reverts_with(perun_channel::errors::MalformedCalldata::SELECTOR)
+    );
+    assert_eq!(record(&vm, channel_id(&p)).version, 1);
+}
+
+#[test]
+fn non_canonical_params_and_states_are_malformed() {
+    let malformed = reverts_with(perun_channel::errors::MalformedCalldata::SELECTOR);
+    // The params with a gap word between their head and the participants: every value reads
+    // the same, the layout is not the canonical one.
+    let p = params(2);
+    let enc = p.abi_encode();
+    let mut gapped = enc[32..32 + 0xc0].to_vec();
+    gapped[64..96].copy_from_slice(&U256::from(0xe0).to_be_bytes::<32>());
+    gapped.extend_from_slice(&[0u8; 32]);
+    gapped.extend_from_slice(&enc[32 + 0xc0..]);
+    let mut data = abi::sel::CHANNEL_ID.to_be_bytes().to_vec();
+    data.extend_from_slice(&enc[..32]);
+    data.extend_from_slice(&gapped);
+    assert_eq!(call(&deploy(), data), malformed);
+    // A state whose appData padding is not zero.
+    let s = Channel::State {
+        appData: vec![1u8].into(),
+        ..state(&p, 1)
+    };
+    let mut data = register_data(&signed(&p, &s), &[]);
+    // After the state: the signatures (a length, two offsets, two 65-byte values in three words
+    // each) and the empty sub-channel array's length.
+    let after_state = 32 + 2 * 32 + 2 * (32 + 96) + 32;
+    let pad = data.len() - after_state - 1;
+    assert_eq!(data[pad - 31], 1, "the appData's content byte");
+    data[pad] = 1;
+    assert_eq!(call(&deploy(), data), malformed);
+}
+
+#[test]
+fn register_reverts_when_a_sub_channel_is_a_ledger_channel() {
+    let vm = deploy();
+    let sp = params_of(&[1, 0], 2);
+    let p = params(2);
+    let ss = state_with(&sp, 1, &[3, 4]);
+    let s = locking(state(&p, 1), vec![sub_alloc(&ss, &[1, 0])]);
+    let data = register_data(&signed(&p, &s), &[signed(&sp, &ss)]);
+    assert_eq!(call(&vm, data), reverts(Error::LedgerSubChannel));
+}
+
+#[test]
+fn register_reverts_when_a_sub_channel_outlasts_its_parent() {
+    // Finding 3: a sub-channel's (or virtual channel's) challenge duration, chosen by its own
+    // participants, would hold its parent's conclusion back; it may not exceed the parent's.
+    let with_cd = |cd: U256| Channel::Params {
+        challengeDuration: cd,
+        ..virtual_params(&[1, 0], 9)
+    };
+    for (cd, ok) in [
+        (U256::from(CD), true),
+        (U256::from(CD - 1), true),
+        (U256::from(CD + 1), false),
+        (U256::from(u64::MAX), false),
+        // Records keep the low 64 bits (v1): 2^64 + 5 counts as 5.
+        ((U256::from(1) << 64) + U256::from(5), true),
+    ] {
+        let vm = deploy();
+        reply_from(&vm, REGISTRY, Ok(words(&[1, START + CD])));
+        let vp = with_cd(cd);
+        let p = params(2);
+        let vs = state_with(&vp, 1, &[3, 4]);
+        let s = locking(state(&p, 1), vec![sub_alloc(&vs, &[1, 0])]);
+        let data = register_data(&signed(&p, &s), &[signed(&vp, &vs)]);
+        let expected = if ok {
+            Ok(Vec::new())
+        } else {
+            reverts(Error::ChallengeDurationTooLong)
+        };
+        assert_eq!(call(&vm, data), expected, "duration {cd}");
+    }
+}
+
+#[test]
+fn register_reverts_when_a_sub_channel_state_has_another_shape() {
+    // Finding 1 (lock): a recorded state with a one-entry row, or two rows for one asset,
+    // would make every fold of it revert; such a state is not recorded at all.
+    let sp = sub_params(&[1, 0], 2);
+    let mut short = state_with(&sp, 1, &[7]);
+    short.outcome.balances[0] = vec![U256::from(7)];
+    let mut extra_row = state_with(&sp, 1, &[3, 4]);
+    extra_row
+        .outcome
+        .balances
+        .push(vec![U256::ZERO, U256::ZERO]);
+    for ss in [short, extra_row] {
+        let vm = deploy();
+        let p = params(2);
+        let s = locking(state(&p, 1), vec![sub_alloc(&ss, &[1, 0])]);
+        let data = register_data(&signed(&p, &s), &[signed(&sp, &ss)]);
+        assert_eq!(call(&vm, data), reverts(Error::BalancesLengthMismatch));
+    }
+}
+
+/// A chain of `depth` sub-channels of keys 0 and 1 below a ledger channel, each locking the
+/// next: the ledger channel's params and state, and the sub-channels' signed states in the
+/// order `register` takes them.
+fn nested(depth: usize) -> (Channel::Params, Channel::State, Vec<Channel::SignedState>) {
+    let mut below: Option<Channel::SubAlloc> = None;
+    let mut chain = Vec::new();
+    for level in (1..=depth).rev() {
+        let sp = sub_params(&[0, 1], 100 + level as u64);
+        let mut ss = state_with(&sp, 1, &[1, 1]);
+        let mut total = U256::from(2);
+        if let Some(l) = below.take() {
+            total += l.balances[0];
+            ss.outcome.locked = vec![l];
+        }
+        below = Some(Channel::SubAlloc {
+            ID: ss.channelID,
+            balances: vec![total],
+            indexMap: vec![0, 1],
+        });
+        chain.push(signed(&sp, &ss));
+    }
+    chain.reverse();
+    let p = params(2);
+    let s = locking(state(&p, 1), below.into_iter().collect());
+    (p, s, chain)
+}
+
+#[test]
+fn register_and_conclude_take_sub_channels_down_to_the_maximum_depth() {
+    let vm = deploy();
+    let (p, s, subs) = nested(MAX_DEPTH);
+    assert_eq!(
+        call(&vm, register_data(&signed(&p, &s), &subs)),
+        Ok(Vec::new())
+    );
+    at(&vm, START + CD);
+    let states: Vec<Channel::State> = subs.iter().map(|x| x.state.clone()).collect();
+    assert_eq!(call(&vm, conclude_data(&p, &s, &states)), Ok(Vec::new()));
+    // Every level folds its 1 + 1 into the ledger channel's 10, 20.
+    let n = MAX_DEPTH as u64;
+    assert_eq!(
+        vm.calls(),
+        [set_outcome_call(HOLDER, &p, &[10 + n, 20 + n])]
+    );
+}
+
+#[test]
+fn register_reverts_one_level_beyond_the_maximum_depth() {
+    // Finding 5: one depth limit for both implementations, well within the Stylus stack.
+    let vm = deploy();
+    let (p, s, subs) = nested(MAX_DEPTH + 1);
+    assert_eq!(
+        call(&vm, register_data(&signed(&p, &s), &subs)),
+        reverts(Error::NestingTooDeep)
+    );
+}
+
+#[test]
+fn progress_of_a_sub_channel_uses_the_record_of_its_funding() {
+    let vm = deploy();
+    let sp = Channel::Params {
+        app: APP,
+        ..sub_params(&[1, 0], 2)
+    };
+    let p = params(2);
+    let ss = state_with(&sp, 1, &[3, 4]);
+    let s = locking(state(&p, 1), vec![sub_alloc(&ss, &[1, 0])]);
+    assert_eq!(
+        call(&vm, register_data(&signed(&p, &s), &[signed(&sp, &ss)])),
+        Ok(Vec::new())
+    );
+    at(&vm, START + CD);
+    let s2 = state_with(&sp, 2, &[7, 0]);
+    let data = progress_data(&sp, &ss, &s2, U256::ZERO, sign(1, &s2));
+    assert_eq!(call(&vm, data), Ok(Vec::new()));
+    let d = record(&vm, funded_key(&ss));
+    assert_eq!((d.version, d.phase), (2, FORCEEXEC));
+    assert_eq!(
+        funded_key(&ss),
+        funded_key(&s2),
+        "a transition keeps the funding"
+    );
+    // From a state of another funding: no record there.
+    let mut other = ss.clone();
+    other.outcome.balances[0] = vec![U256::from(3), U256::from(5)];
+    let s3 = state_with(&sp, 2, &[8, 0]);
+    let data = progress_data(&sp, &other, &s3, U256::ZERO, sign(1, &s3));
+    assert_eq!(call(&vm, data), reverts(Error::NotRegistered));
+}
