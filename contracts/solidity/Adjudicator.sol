@@ -155,14 +155,25 @@ contract Adjudicator {
             uint256 cd = params.challengeDuration();
             (bool changed, uint64 timeout) =
                 registry.registerVirtual(id, key, version, h, cd, state.isFinal());
-            // v1 emits the virtual channel's update from the Adjudicator; go-perun watches it.
-            if (changed) emit Disputes.ChannelUpdate(id, version, Disputes.DISPUTE, timeout);
+            if (changed) {
+                _requireCanonical(params, state);
+                // v1 emits the virtual channel's update from the Adjudicator; go-perun watches it.
+                emit Disputes.ChannelUpdate(id, version, Disputes.DISPUTE, timeout);
+            }
         } else {
             uint64 version = state.version();
             uint256 cd = params.challengeDuration();
             bool hasApp = params.app() != address(0);
-            _disputes.register(key, id, version, h, cd, hasApp, state.isFinal());
+            (bool changed,) = _disputes.register(key, id, version, h, cd, hasApp, state.isFinal());
+            if (changed) _requireCanonical(params, state);
         }
+    }
+
+    /// @dev A state whose hash is recorded, and its params, must be canonical encodings; one
+    /// whose hash equals the recorded one is (equal hashes, equal bytes), and is not walked.
+    function _requireCanonical(ParamsRef params, StateRef state) internal pure {
+        params.requireCanonical();
+        state.requireCanonical();
     }
 
     // -----------------------------------------------------------------------------------------
@@ -215,6 +226,8 @@ contract Adjudicator {
         if (stateOld.isFinal()) revert ProgressFromFinalState();
         _requireTransition(stateOld.outcome(), state.outcome(), parts.length());
         _callApp(app, params, stateOld, state, actorIdx);
+        // The new state's hash is recorded: it must be the canonical encoding.
+        state.requireCanonical();
         // forge-lint: disable-next-line(unsafe-typecast)
         uint64 cd = uint64(params.challengeDuration()); // v1 keeps the low 64 bits
         uint64 timeout = state.isFinal() ? uint64(block.timestamp) : Disputes.deadline(cd);
@@ -225,8 +238,8 @@ contract Adjudicator {
 
     /// @dev `App(app).validTransition(params, from, to, actorIdx)` as a static call, bubbling
     /// the app's revert data. The three structs are copied from calldata as they lie: `params`
-    /// and both states were bound by their hashes to what was signed, so their bytes are the
-    /// canonical encodings solc would produce, without re-encoding them.
+    /// and `from` hash to recorded hashes and `to` is checked canonical before it is recorded,
+    /// so their bytes are the canonical encodings solc would produce.
     function _callApp(address app, ParamsRef params, StateRef from, StateRef to, uint256 actorIdx)
         internal
         view
@@ -439,6 +452,9 @@ contract Adjudicator {
         Sig.verifyAll(Sig.ethSignedDigest(h), params.participants(), sigs);
         uint64 version = state.version();
         uint256 cd = params.challengeDuration();
+        // The state's hash is recorded and its outcome paid out: both structs must be canonical.
+        params.requireCanonical();
+        state.requireCanonical();
         if (params.virtualChannel()) {
             registry.concludeFinalVirtual(id, version, h, cd);
             emit Disputes.ChannelUpdate(id, version, Disputes.CONCLUDED, uint64(block.timestamp));
@@ -641,12 +657,20 @@ contract Adjudicator {
 
     /// @notice `keccak256(abi.encode(params))`.
     function channelID(Channel.Params calldata) external pure returns (bytes32) {
-        return Calldata.paramsArg(0).id();
+        ParamsRef params = Calldata.paramsArg(0);
+        bytes32 id = params.id();
+        // Only a canonical encoding has the ID v1's `keccak256(abi.encode(params))` gives.
+        params.requireCanonical();
+        return id;
     }
 
     /// @notice `keccak256(abi.encode(state))`.
     function hashState(Channel.State calldata) external pure returns (bytes32) {
-        return Calldata.stateArg(0).hash();
+        StateRef state = Calldata.stateArg(0);
+        bytes32 h = state.hash();
+        // Only a canonical encoding has the hash v1's `keccak256(abi.encode(state))` gives.
+        state.requireCanonical();
+        return h;
     }
 
     /// @notice The dispute record under `id`, in v1's order: a ledger channel's under its channel

@@ -57,20 +57,25 @@ using Calldata for BytesRef global;
 /// - an array's length must be below 2^32, and its element slots must lie inside the calldata;
 /// - a `bytes` value's length must be below 2^32, and its content must lie inside;
 /// - an `address`, `bool`, `uint64` or `uint16` word must have no bits set outside its type;
-/// - a hashed struct (`Params`, `State`, `WithdrawalAuth`) must be in canonical ABI layout when
-///   it is hashed (below).
+/// - a hashed struct must be in canonical ABI layout where the contracts first trust its hash
+///   (below).
 /// The contracts read fields in the same order as their Rust twins, so a malformed input fails
 /// at the same read in both, with the same error.
 ///
 /// Hashing: `keccak256(abi.encode(x))` of a struct with dynamic members is the hash of the word
 /// 0x20 followed by the struct's encoding. `hash` and `id` copy that encoding straight from
-/// calldata (one `calldatacopy`) instead of re-encoding the value, after `_canonicalEnd` has
-/// walked it and found the canonical layout every ABI encoder produces: each dynamic member's
-/// offset points exactly where the previous tail ends, every `bytes` padding is zero, every word
-/// is clean for its type. So every value the views read lies inside the hashed bytes, and the
-/// hash is that of `abi.encode` of the values read: two layouts with one hash cannot carry two
-/// values (a `State` whose outcome tail sat after its `appData` would otherwise hash without
-/// its outcome).
+/// calldata (one `calldatacopy`) instead of re-encoding the value: the bytes from the head to
+/// the end of the last dynamic member (a state's appData, the last participant's ccAddress).
+/// For the canonical layout every ABI encoder produces that is exactly `abi.encode(x)`; for
+/// another layout values could lie outside the bytes hashed (a state whose outcome tail sits
+/// after its appData would hash without its outcome). So a hash is trusted only for the
+/// canonical layout: wherever a contract records a hash (a registration, a refutation, a
+/// force-executed state, a final conclusion), `requireCanonical` first walks the struct and
+/// finds every offset equal to where the previous tail ends, every `bytes` padding zero and
+/// every word clean for its type; a withdrawal authorization is walked when it is decoded.
+/// Everywhere else a hash is only compared with a recorded one, and equal hashes mean equal
+/// bytes: the struct is then that canonical encoding, and every value read lies inside the
+/// bytes hashed. Two layouts with one trusted hash cannot carry two values.
 library Calldata {
     // -----------------------------------------------------------------------------------------
     // Words
@@ -171,14 +176,16 @@ library Calldata {
 
     /// @dev Where the struct at `p` ends if it is in canonical ABI layout (reverts with
     /// `MalformedCalldata()` otherwise): a `Params` (`kind` 0), `State` (1) or `WithdrawalAuth`
-    /// (2). perun-channel's `params_end`, `state_end` and `withdrawal_auth_end` check the same,
-    /// in the same order. Every member is visited: each offset must equal where the previous
-    /// tail ends, each length be below 2^32 and end inside the calldata, each typed word be
-    /// clean, each `bytes` padding be zero. Every read lies below the running end, which is
-    /// checked against the calldata size before it is read past, so loops are bounded by the
-    /// calldata's length.
-    /// @dev In assembly: the walk visits every word of the struct, where Solidity's checked
-    /// arithmetic and bounds checks would cost several times more.
+    /// (2). perun-channel's `params_end`, `state_end` and `withdrawal_auth_end` accept exactly
+    /// the same encodings: each offset equal to where the previous tail ends, each length below
+    /// 2^32, each typed word clean, each `bytes` padding zero, and the whole encoding inside the
+    /// calldata.
+    /// @dev In assembly, straight-line, with the rule breaks gathered in `bad` and checked once
+    /// at the end (a Yul function per rule costs several times more gas): every word is read
+    /// below the running end, so one final comparison of that end with the calldata size covers
+    /// every read; only an array's element slots are checked at once, which bounds each loop by
+    /// the calldata's length. A length of 2^32 or more sets `bad` (a sum it wraps is then
+    /// meaningless but harmless: the loops stay bounded, and the call reverts).
     function _canonicalEnd(uint256 p, uint256 kind) private pure returns (uint256 end) {
         assembly ("memory-safe") {
             function fail() {
@@ -186,113 +193,130 @@ library Calldata {
                 mstore(0, 0x59170bf000000000000000000000000000000000000000000000000000000000)
                 revert(0, 4)
             }
-            // The word at `q`, which must lie inside the calldata.
-            function ld(q) -> w {
-                if gt(add(q, 32), calldatasize()) { fail() }
-                w := calldataload(q)
-            }
-            // Head slot `slot` of the struct at `q` holds the offset `expected`.
-            function off(q, slot, expected) {
-                if iszero(eq(ld(add(q, shl(5, slot))), expected)) { fail() }
-            }
-            // Head slot `slot` of the struct at `q` has no bits set from bit `bits` up.
-            function clean(q, slot, bits) {
-                if shr(bits, ld(add(q, shl(5, slot)))) { fail() }
-            }
-            // A length word at `q`, below 2^32.
-            function len(q) -> n {
-                n := ld(q)
-                if shr(32, n) { fail() }
-            }
-            // The `bytes` value at `q`: content inside, padding zero.
-            function bytesEnd(q) -> e {
-                let n := len(q)
-                e := add(add(q, 32), and(add(n, 31), not(31)))
-                if gt(e, calldatasize()) { fail() }
-                let r := and(n, 31)
-                // The last word holds `r` content bytes, then the padding.
-                if r {
-                    if shl(shl(3, r), calldataload(sub(e, 32))) { fail() }
-                }
-            }
-            // The static array at `q`; with `u16`, every element a clean uint16.
-            function wordsEnd(q, u16) -> e {
-                let first := add(q, 32)
-                e := add(first, shl(5, len(q)))
-                if gt(e, calldatasize()) { fail() }
-                if u16 {
-                    for { let i := first } lt(i, e) { i := add(i, 32) } {
-                        if shr(16, calldataload(i)) { fail() }
-                    }
-                }
-            }
-            // The array of dynamic elements at `q` (`elem`: 0 Participant, 1 Asset,
-            // 2 uint256[], 3 SubAlloc): each offset where the previous element ends.
-            function arrayEnd(q, elem) -> e {
-                let first := add(q, 32)
-                let slots := add(first, shl(5, len(q)))
-                if gt(slots, calldatasize()) { fail() }
-                e := slots
-                for { let i := first } lt(i, slots) { i := add(i, 32) } {
-                    if iszero(eq(calldataload(i), sub(e, first))) { fail() }
-                    switch elem
-                    case 0 {
-                        clean(e, 0, 160)
-                        off(e, 1, 0x40)
-                        e := bytesEnd(add(e, 0x40))
-                    }
-                    case 1 {
-                        clean(e, 1, 160)
-                        off(e, 2, 0x60)
-                        e := bytesEnd(add(e, 0x60))
-                    }
-                    case 2 { e := wordsEnd(e, 0) }
-                    default {
-                        let s := e
-                        off(s, 1, 0x60)
-                        e := wordsEnd(add(s, 0x60), 0)
-                        off(s, 2, sub(e, s))
-                        e := wordsEnd(e, 1)
-                    }
-                }
-            }
+            let cds := calldatasize()
+            let bad := 0
+            let q := 0
             switch kind
+            case 1 {
+                // State: channelID, version, outcome, appData, isFinal.
+                bad := or(shr(64, calldataload(add(p, 0x20))), xor(calldataload(add(p, 0x40)), 0xa0))
+                bad := or(bad, gt(calldataload(add(p, 0x80)), 1))
+                // Allocation: assets, backends, balances, locked.
+                let a := add(p, 0xa0)
+                bad := or(bad, xor(calldataload(a), 0x80))
+                // assets: Asset[] (chainID, ethHolder, ccHolder).
+                q := add(a, 0x80)
+                let n := calldataload(q)
+                let first := add(q, 0x20)
+                let slots := add(first, shl(5, n))
+                if or(shr(32, n), gt(slots, cds)) { fail() }
+                end := slots
+                for { let i := first } lt(i, slots) { i := add(i, 0x20) } {
+                    bad := or(bad, xor(calldataload(i), sub(end, first)))
+                    bad := or(bad, shr(160, calldataload(add(end, 0x20))))
+                    bad := or(bad, xor(calldataload(add(end, 0x40)), 0x60))
+                    let len := calldataload(add(end, 0x60))
+                    bad := or(bad, shr(32, len))
+                    end := add(add(end, 0x80), and(add(len, 31), not(31)))
+                    let r := and(len, 31)
+                    if r { bad := or(bad, shl(shl(3, r), calldataload(sub(end, 0x20)))) }
+                }
+                // backends: uint256[].
+                bad := or(bad, xor(calldataload(add(a, 0x20)), sub(end, a)))
+                n := calldataload(end)
+                end := add(add(end, 0x20), shl(5, n))
+                if or(shr(32, n), gt(end, cds)) { fail() }
+                // balances: uint256[][].
+                bad := or(bad, xor(calldataload(add(a, 0x40)), sub(end, a)))
+                q := end
+                n := calldataload(q)
+                first := add(q, 0x20)
+                slots := add(first, shl(5, n))
+                if or(shr(32, n), gt(slots, cds)) { fail() }
+                end := slots
+                for { let i := first } lt(i, slots) { i := add(i, 0x20) } {
+                    bad := or(bad, xor(calldataload(i), sub(end, first)))
+                    let m := calldataload(end)
+                    bad := or(bad, shr(32, m))
+                    end := add(add(end, 0x20), shl(5, m))
+                }
+                // locked: SubAlloc[] (ID, balances, indexMap).
+                bad := or(bad, xor(calldataload(add(a, 0x60)), sub(end, a)))
+                q := end
+                n := calldataload(q)
+                first := add(q, 0x20)
+                slots := add(first, shl(5, n))
+                if or(shr(32, n), gt(slots, cds)) { fail() }
+                end := slots
+                for { let i := first } lt(i, slots) { i := add(i, 0x20) } {
+                    bad := or(bad, xor(calldataload(i), sub(end, first)))
+                    let s := end
+                    bad := or(bad, xor(calldataload(add(s, 0x20)), 0x60))
+                    let m := calldataload(add(s, 0x60))
+                    bad := or(bad, shr(32, m))
+                    let e := add(add(s, 0x80), shl(5, m))
+                    bad := or(bad, xor(calldataload(add(s, 0x40)), sub(e, s)))
+                    // indexMap: uint16[]; its elements are checked one by one, so bound them.
+                    m := calldataload(e)
+                    let from := add(e, 0x20)
+                    end := add(from, shl(5, m))
+                    if or(shr(32, m), gt(end, cds)) { fail() }
+                    for { let j := from } lt(j, end) { j := add(j, 0x20) } {
+                        bad := or(bad, shr(16, calldataload(j)))
+                    }
+                }
+                // appData: bytes, then the end of the State.
+                bad := or(bad, xor(calldataload(add(p, 0x60)), sub(end, p)))
+                q := end
+            }
             case 0 {
                 // Params: challengeDuration, nonce, participants, app, ledgerChannel,
                 // virtualChannel.
-                off(p, 2, 0xc0)
-                clean(p, 3, 160)
-                clean(p, 4, 1)
-                clean(p, 5, 1)
-                end := arrayEnd(add(p, 0xc0), 0)
-            }
-            case 1 {
-                // State: channelID, version, outcome, appData, isFinal; the outcome is an
-                // Allocation: assets, backends, balances, locked.
-                clean(p, 1, 64)
-                off(p, 2, 0xa0)
-                let a := add(p, 0xa0)
-                off(a, 0, 0x80)
-                end := arrayEnd(add(a, 0x80), 1)
-                off(a, 1, sub(end, a))
-                end := wordsEnd(end, 0)
-                off(a, 2, sub(end, a))
-                end := arrayEnd(end, 2)
-                off(a, 3, sub(end, a))
-                end := arrayEnd(end, 3)
-                off(p, 3, sub(end, p))
-                clean(p, 4, 1)
-                end := bytesEnd(end)
+                bad := or(xor(calldataload(add(p, 0x40)), 0xc0), shr(160, calldataload(add(p, 0x60))))
+                bad := or(bad, or(gt(calldataload(add(p, 0x80)), 1), gt(calldataload(add(p, 0xa0)), 1)))
+                // participants: Participant[] (ethAddress, ccAddress); the last one's ccAddress is
+                // left for the shared tail below.
+                let arr := add(p, 0xc0)
+                let n := calldataload(arr)
+                let first := add(arr, 0x20)
+                let slots := add(first, shl(5, n))
+                if or(shr(32, n), gt(slots, cds)) { fail() }
+                end := slots
+                q := 0
+                for { let i := first } lt(i, slots) { i := add(i, 0x20) } {
+                    if q {
+                        // The previous participant's ccAddress.
+                        let len := calldataload(q)
+                        bad := or(bad, shr(32, len))
+                        end := add(add(q, 0x20), and(add(len, 31), not(31)))
+                        let r := and(len, 31)
+                        if r { bad := or(bad, shl(shl(3, r), calldataload(sub(end, 0x20)))) }
+                    }
+                    bad := or(bad, xor(calldataload(i), sub(end, first)))
+                    bad := or(bad, shr(160, calldataload(end)))
+                    bad := or(bad, xor(calldataload(add(end, 0x20)), 0x40))
+                    q := add(end, 0x40)
+                }
+                // No participants: the encoding ends after the length word (`q` stays 0).
             }
             default {
-                // WithdrawalAuth: channelID, participant, receiver, amount.
-                off(p, 1, 0x80)
-                clean(p, 2, 160)
-                let q := add(p, 0x80)
-                clean(q, 0, 160)
-                off(q, 1, 0x40)
-                end := bytesEnd(add(q, 0x40))
+                // WithdrawalAuth: channelID, participant, receiver, amount; the participant's
+                // ccAddress is the shared tail below.
+                bad := or(xor(calldataload(add(p, 0x20)), 0x80), shr(160, calldataload(add(p, 0x40))))
+                let part := add(p, 0x80)
+                bad := or(bad, shr(160, calldataload(part)))
+                bad := or(bad, xor(calldataload(add(part, 0x20)), 0x40))
+                q := add(part, 0x40)
             }
+            // The last `bytes` value, at `q`: appData, or the last ccAddress.
+            if q {
+                let len := calldataload(q)
+                bad := or(bad, shr(32, len))
+                end := add(add(q, 0x20), and(add(len, 31), not(31)))
+                let r := and(len, 31)
+                if r { bad := or(bad, shl(shl(3, r), calldataload(sub(end, 0x20)))) }
+            }
+            if or(bad, gt(end, cds)) { fail() }
         }
     }
 
@@ -436,17 +460,56 @@ library Calldata {
         return ParticipantRef.wrap(at(parts, i));
     }
 
-    /// @notice Where the participants array starts and the params' encoding ends (after the last
-    /// participant's ccAddress, or the array's length word), once the params are found in
-    /// canonical layout.
+    /// @notice Where the participants array starts and the params' encoding ends: the array's
+    /// encoding runs to the end of the last participant's ccAddress (or its length word).
+    /// @dev One assembly block doing the reads of `participants()`, `at(n - 1)`, its ccAddress
+    /// member and `_encodingEnd`, in that order, with the same checks: the inliner does not
+    /// merge the separate functions, and their calls cost more than the checks.
     function participantsSpan(ParamsRef p) internal pure returns (uint256 begin, uint256 end) {
-        return (ParamsRef.unwrap(p) + 0xc0, _canonicalEnd(ParamsRef.unwrap(p), 0));
+        assembly ("memory-safe") {
+            let cds := calldatasize()
+            // participants: the offset in head slot 2, then the array there.
+            let bad := gt(add(p, 96), cds)
+            let o := calldataload(add(p, 64))
+            bad := or(bad, shr(32, o))
+            begin := add(p, o)
+            let n := calldataload(begin)
+            bad := or(bad, or(shr(32, n), gt(add(add(begin, 32), shl(5, n)), cds)))
+            end := add(begin, 32)
+            if iszero(or(bad, iszero(n))) {
+                // The last participant, its ccAddress member, that bytes value and its padding.
+                let slot := add(end, shl(5, sub(n, 1)))
+                o := calldataload(slot)
+                bad := shr(32, o)
+                let last := add(end, o)
+                o := calldataload(add(last, 32))
+                bad := or(bad, or(gt(add(last, 64), cds), shr(32, o)))
+                let b := add(last, o)
+                let len := calldataload(b)
+                bad := or(
+                    bad,
+                    or(shr(32, len), or(gt(add(b, 32), cds), gt(add(add(b, 32), len), cds)))
+                )
+                end := add(add(b, 32), and(add(len, 31), not(31)))
+                bad := or(bad, gt(end, cds))
+            }
+            if bad {
+                mstore(0, MALFORMED)
+                revert(0, 4)
+            }
+        }
     }
 
-    /// @notice `keccak256(abi.encode(params))`: the channel ID.
+    /// @notice `keccak256(abi.encode(params))`: the channel ID, of the bytes from the head to
+    /// the end of the last participant's ccAddress (see `requireCanonical`).
     function id(ParamsRef p) internal pure returns (bytes32) {
         (, uint256 end) = participantsSpan(p);
         return _hashSpan(ParamsRef.unwrap(p), end);
+    }
+
+    /// @notice Reverts with `MalformedCalldata()` unless the params are in canonical layout.
+    function requireCanonical(ParamsRef p) internal pure {
+        _canonicalEnd(ParamsRef.unwrap(p), 0);
     }
 
     // Participant: ethAddress, ccAddress.
@@ -473,15 +536,33 @@ library Calldata {
         return _bool(StateRef.unwrap(s), 4);
     }
 
-    /// @notice Where the state's encoding ends (after its appData and padding), once the state is
-    /// found in canonical layout.
-    function end(StateRef s) internal pure returns (uint256) {
-        return _canonicalEnd(StateRef.unwrap(s), 1);
+    /// @notice Where the state's encoding ends: after its appData and padding.
+    /// @dev The reads of `_member(s, 3)` and `_encodingEnd` in one block, as above.
+    function end(StateRef s) internal pure returns (uint256 e) {
+        assembly ("memory-safe") {
+            let cds := calldatasize()
+            let o := calldataload(add(s, 96))
+            let bad := or(gt(add(s, 128), cds), shr(32, o))
+            let b := add(s, o)
+            let len := calldataload(b)
+            bad := or(bad, or(shr(32, len), or(gt(add(b, 32), cds), gt(add(add(b, 32), len), cds))))
+            e := add(add(b, 32), and(add(len, 31), not(31)))
+            if or(bad, gt(e, cds)) {
+                mstore(0, MALFORMED)
+                revert(0, 4)
+            }
+        }
     }
 
-    /// @notice `keccak256(abi.encode(state))`.
+    /// @notice `keccak256(abi.encode(state))`, of the bytes from the head to the end of
+    /// appData (see `requireCanonical`).
     function hash(StateRef s) internal pure returns (bytes32) {
         return _hashSpan(StateRef.unwrap(s), end(s));
+    }
+
+    /// @notice Reverts with `MalformedCalldata()` unless the state is in canonical layout.
+    function requireCanonical(StateRef s) internal pure {
+        _canonicalEnd(StateRef.unwrap(s), 1);
     }
 
     // Allocation: assets, backends, balances, locked.

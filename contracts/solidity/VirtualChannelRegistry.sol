@@ -71,7 +71,12 @@ contract VirtualChannelRegistry {
         bytes32 key = Allocations.key(id, outcome, totals);
         uint64 version = state.version();
         uint256 cd = params.challengeDuration();
-        _disputes.register(key, id, version, h, cd, false, state.isFinal());
+        (bool changed,) = _disputes.register(key, id, version, h, cd, false, state.isFinal());
+        // A recorded hash is that of a canonical encoding (`Calldata.requireCanonical`).
+        if (changed) {
+            params.requireCanonical();
+            state.requireCanonical();
+        }
     }
 
     /// @notice Concludes a virtual channel whose registered state is `state`, after its timeout.

@@ -284,6 +284,8 @@ impl Chain {
             let is_final = state.is_final()?;
             let old = self.registry.get(&key).copied().unwrap_or_default();
             if let Some(d) = dispute::register(&old, version, h, cd, false, is_final, self.now)? {
+                params.check_canonical()?;
+                state.check_canonical()?;
                 self.registry.insert(key, d);
                 // The registry emits its update, and the Adjudicator emits it too (v1 path).
                 fx.push(update(Target::Registry, id, &d));
@@ -296,6 +298,8 @@ impl Chain {
             let is_final = state.is_final()?;
             let old = self.adjudicator.get(&key).copied().unwrap_or_default();
             if let Some(d) = dispute::register(&old, version, h, cd, has_app, is_final, self.now)? {
+                params.check_canonical()?;
+                state.check_canonical()?;
                 self.adjudicator.insert(key, d);
                 fx.push(update(Target::Adjudicator, id, &d));
             }
@@ -348,6 +352,7 @@ impl Chain {
         }
         check_transition(old.outcome()?, state.outcome()?, parts.len())?;
         // App(app).validTransition is assumed to accept (the caller reports the assumption).
+        state.check_canonical()?;
         let cd = params.challenge_duration()?;
         let is_final = state.is_final()?;
         let d = dispute::progress(version, h, cd, is_final, self.now)?;
@@ -491,6 +496,8 @@ impl Chain {
         verify_all(&eth_signed_digest(h), params.participants()?, sigs, rec())?;
         let version = state.version()?;
         let cd = params.challenge_duration()?;
+        params.check_canonical()?;
+        state.check_canonical()?;
         if params.virtual_channel()? {
             let old = self.registry.get(&id).copied().unwrap_or_default();
             let d = dispute::conclude_final(&old, version, h, cd, false, self.now)?;
@@ -591,6 +598,8 @@ impl Chain {
         let is_final = state.is_final()?;
         let old = self.registry.get(&key).copied().unwrap_or_default();
         if let Some(d) = dispute::register(&old, version, h, cd, false, is_final, self.now)? {
+            params.check_canonical()?;
+            state.check_canonical()?;
             self.registry.insert(key, d);
             fx.push(update(Target::Registry, id, &d));
         }

@@ -227,8 +227,9 @@ impl Adjudicator {
             let ret =
                 self.call_registry(&abi::register_virtual(id, key, version, h, cd, is_final), 2)?;
             let (changed, timeout) = (ret[31] == 1, u64_word(&ret[32..64]));
-            // v1 emits the virtual channel's update from the Adjudicator; go-perun watches it.
             if changed {
+                check_canonical(params, state)?;
+                // v1 emits the virtual channel's update from the Adjudicator; go-perun watches it.
                 events::channel_update(self.vm(), id, version, DISPUTE, timeout);
             }
         } else {
@@ -239,6 +240,7 @@ impl Adjudicator {
             let old = records::load(self.vm(), DISPUTES, key);
             if let Some(d) = dispute::register(&old, version, h, cd, has_app, is_final, self.now())?
             {
+                check_canonical(params, state)?;
                 records::store(self.vm(), DISPUTES, key, id, &d);
             }
         }
@@ -296,6 +298,8 @@ impl Adjudicator {
         }
         check_transition(old.outcome()?, state.outcome()?, parts.len())?;
         self.call_app(app, params, old, state, actor_idx)?;
+        // The new state's hash is recorded: it must be the canonical encoding.
+        state.check_canonical()?;
         let cd = params.challenge_duration()?;
         let is_final = state.is_final()?;
         let d = dispute::progress(version, h, cd, is_final, self.now())?;
@@ -304,8 +308,9 @@ impl Adjudicator {
     }
 
     /// `App(app).validTransition(params, from, to, actorIdx)` as a static call, with the three
-    /// structs copied from calldata as they lie (bound by their hashes to what was signed, so
-    /// canonical), bubbling the app's revert data.
+    /// structs copied from calldata as they lie, bubbling the app's revert data (`params` and
+    /// `from` hash to recorded hashes and `to` is checked canonical before it is recorded, so
+    /// they are the canonical encodings).
     fn call_app(
         &self,
         app: Address,
@@ -476,6 +481,8 @@ impl Adjudicator {
         )?;
         let version = state.version()?;
         let cd = params.challenge_duration()?;
+        // The state's hash is recorded and its outcome paid out: both structs must be canonical.
+        check_canonical(params, state)?;
         if params.virtual_channel()? {
             self.call_registry(&abi::conclude_final_virtual(id, version, h, cd), 0)?;
             events::channel_update(self.vm(), id, version, CONCLUDED, self.now());
@@ -550,13 +557,19 @@ impl Adjudicator {
     /// `channelID(Params params)`.
     fn channel_id(&mut self, args: Args) -> Outcome {
         let params: ParamsRef = args.get(0)?;
-        Ok(params.id()?.to_vec())
+        let id = params.id()?;
+        // Only a canonical encoding has the ID v1's `keccak256(abi.encode(params))` gives.
+        params.check_canonical()?;
+        Ok(id.to_vec())
     }
 
     /// `hashState(State state)`.
     fn hash_state(&mut self, args: Args) -> Outcome {
         let state: StateRef = args.get(0)?;
-        Ok(state.hash()?.to_vec())
+        let h = state.hash()?;
+        // Only a canonical encoding has the hash v1's `keccak256(abi.encode(state))` gives.
+        state.check_canonical()?;
+        Ok(h.to_vec())
     }
 
     /// `disputes(bytes32 id)`: the record under key `id` here (a ledger channel's ID, or a
@@ -609,6 +622,14 @@ impl Adjudicator {
             Err(Revert::Empty)
         }
     }
+}
+
+/// A state whose hash is recorded, and its params, must be canonical encodings; one whose hash
+/// equals the recorded one is (equal hashes, equal bytes), and is not walked.
+fn check_canonical(params: ParamsRef, state: StateRef) -> Result<()> {
+    params.check_canonical()?;
+    state.check_canonical()?;
+    Ok(())
 }
 
 /// Where a sub-channel sits: the key of the SubAlloc locking it and its parent's challenge

@@ -16,8 +16,8 @@
 //!   (checked when the array view is made);
 //! - a `bytes` value's length must be below 2^32 and its content must lie inside the data;
 //! - an `address`, `bool`, `uint64` or `uint16` word must have no bits set outside its type;
-//! - a hashed struct (`Params`, `State`, `WithdrawalAuth`) must be in canonical ABI layout
-//!   when it is hashed (see below).
+//! - a hashed struct must be in canonical ABI layout where the contracts first trust its hash
+//!   (below).
 //!
 //! The contracts read fields in the same order in both languages, so a malformed input fails at
 //! the same read. Positions are `u64`: an offset below 2^32 added to a position below 2^33 stays
@@ -26,15 +26,20 @@
 //! # Hashing
 //!
 //! `keccak256(abi.encode(x))` of a struct with dynamic members is the hash of the word `0x20`
-//! followed by the struct's encoding. The views hash that encoding where it lies, and only
-//! after checking that it is the canonical encoding, the one every ABI encoder produces: every
-//! dynamic member's offset points exactly where the previous member's tail ends (the first one
-//! right after the head), every `bytes` value's padding is zero, and every word is clean for its
-//! type. The encoding then runs from the head to the end of the last tail, every value read
-//! through the view lies inside those hashed bytes, and the hash is `keccak256(abi.encode(v))`
-//! of the value `v` the views read: two layouts with one hash cannot carry two values. (Without
-//! the layout check a `State` whose `outcome` tail is placed after `appData` would hash without
-//! its outcome.) A struct that is not canonical reverts with `MalformedCalldata()`.
+//! followed by the struct's encoding. The views hash that encoding where it lies; its end is
+//! taken from the last dynamic member: `appData` ends a `State`, the last participant's
+//! `ccAddress` ends `Params`, each with its padding. For the canonical encoding every ABI
+//! encoder produces this is exactly `abi.encode(x)`. For another layout values could lie
+//! outside the bytes hashed: a `State` whose outcome tail sits after its `appData` hashes
+//! without its outcome. So a hash is trusted only for the canonical layout: wherever a contract
+//! records a hash (a registration, a refutation, a force-executed state, a final conclusion),
+//! it first calls `check_canonical`, which walks the struct and finds every dynamic member's
+//! offset equal to where the previous tail ends (the first one right after the head), every
+//! `bytes` value's padding zero and every word clean for its type; a `WithdrawalAuth` is walked
+//! whenever it is hashed. Everywhere else a hash is only compared with a recorded one, and equal
+//! hashes mean equal bytes: the struct is then that canonical encoding, and every value read
+//! lies inside the bytes hashed. A struct found not canonical reverts with
+//! `MalformedCalldata()`.
 
 use alloc::vec::Vec;
 use alloy_primitives::{keccak256, Address, B256, U256};
@@ -190,6 +195,18 @@ fn b256_at(data: &[u8], p: u64, slot: u64) -> Result<B256> {
 /// Rounds `n` up to whole words.
 const fn ceil32(n: u64) -> u64 {
     n.div_ceil(32) * 32
+}
+
+/// The end of an encoding whose last member is the `bytes` value at `p`, padding included,
+/// which must lie inside the data.
+fn encoding_end(data: &[u8], p: u64) -> Result<u64> {
+    let b = BytesRef::at(data, p)?;
+    let end = p + 32 + ceil32(b.len() as u64);
+    if inside(data, end) {
+        Ok(end)
+    } else {
+        Err(err(DecodeErrorKind::OutOfBounds, p))
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -649,15 +666,30 @@ impl<'a> ParamsRef<'a> {
         bool_at(self.data, self.pos, 5)
     }
 
-    /// Where the participants array starts and the params' encoding ends (after the last
-    /// participant's ccAddress and its padding, or after the array's length word), once the
-    /// params are found in canonical layout.
+    /// Where the participants array starts and the params' encoding ends: after the last
+    /// participant's ccAddress and its padding, or after the array's length word.
+    ///
+    /// # Errors
+    /// The rule a read breaks.
+    pub fn participants_span(&self) -> Result<(u64, u64)> {
+        let begin = member(self.data, self.pos, 2)?;
+        let parts = ArrayRef::<ParticipantRef>::at(self.data, begin)?;
+        let end = match parts.len() {
+            0 => begin + 32,
+            n => {
+                let last = parts.get(n - 1)?;
+                encoding_end(self.data, member(self.data, last.pos, 1)?)?
+            }
+        };
+        Ok((begin, end))
+    }
+
+    /// Checks that the params are in canonical ABI layout (see the module documentation).
     ///
     /// # Errors
     /// The rule a read breaks, [`DecodeErrorKind::NonCanonical`].
-    pub fn participants_span(&self) -> Result<(u64, u64)> {
-        let end = params_end(self.data, self.pos)?;
-        Ok((self.pos + 0xc0, end))
+    pub fn check_canonical(&self) -> Result<()> {
+        params_end(self.data, self.pos).map(|_| ())
     }
 
     /// `keccak256(abi.encode(params))`: the channel ID.
@@ -738,13 +770,20 @@ impl<'a> StateRef<'a> {
         bool_at(self.data, self.pos, 4)
     }
 
-    /// Where the state's encoding ends (after its appData and padding), once the state is found
-    /// in canonical layout.
+    /// Where the state's encoding ends: after its appData and padding.
+    ///
+    /// # Errors
+    /// The rule a read breaks.
+    pub fn end(&self) -> Result<u64> {
+        encoding_end(self.data, member(self.data, self.pos, 3)?)
+    }
+
+    /// Checks that the state is in canonical ABI layout (see the module documentation).
     ///
     /// # Errors
     /// The rule a read breaks, [`DecodeErrorKind::NonCanonical`].
-    pub fn end(&self) -> Result<u64> {
-        state_end(self.data, self.pos)
+    pub fn check_canonical(&self) -> Result<()> {
+        state_end(self.data, self.pos).map(|_| ())
     }
 
     /// `keccak256(abi.encode(state))`.

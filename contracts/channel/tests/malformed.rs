@@ -135,8 +135,12 @@ fn an_offset_past_the_end_is_out_of_bounds_when_read() {
         e.to_string().contains("data ends before the value does"),
         "{e}"
     );
-    // The hash checks the canonical layout: appData is not where the outcome ends.
-    assert_eq!(s.hash().unwrap_err().kind, DecodeErrorKind::NonCanonical);
+    assert_eq!(s.hash().unwrap_err().kind, DecodeErrorKind::OutOfBounds);
+    // The canonical-layout check fails where appData should start.
+    assert_eq!(
+        s.check_canonical().unwrap_err().kind,
+        DecodeErrorKind::NonCanonical
+    );
 }
 
 #[test]

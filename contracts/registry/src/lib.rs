@@ -175,6 +175,9 @@ impl VirtualChannelRegistry {
         let is_final = state.is_final()?;
         let old = self.record(key);
         if let Some(d) = dispute::register(&old, version, h, cd, false, is_final, self.now())? {
+            // A recorded hash is that of a canonical encoding (perun-channel's calldata module).
+            params.check_canonical()?;
+            state.check_canonical()?;
             self.store(key, id, &d);
         }
         Ok(Vec::new())

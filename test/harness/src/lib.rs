@@ -11,9 +11,13 @@
 //! - [`build`] makes channels, states and sub-allocations; [`ops`] the transactions of every
 //!   operation; [`flows`] the named lifecycles of the gas report;
 //! - [`snapshot`] saves and restores worlds; [`scenario`] generates random scenarios and runs
-//!   them on both worlds beside the verifier's model.
+//!   them on both worlds beside the verifier's model;
+//! - [`adversary`] runs adversarial scenarios (colluding parties, fake parents, non-canonical
+//!   encodings, front-running, extreme durations) against honest watchers, judged by a safety
+//!   oracle that trusts neither the contracts nor the verifier's model.
 
 pub mod abi;
+pub mod adversary;
 pub mod artifacts;
 pub mod build;
 pub mod flows;

@@ -32,6 +32,25 @@ fn hash_up_to_app_data(laid: &[u8]) -> B256 {
     keccak256(buf)
 }
 
+/// `register(channel, [])` whose channel is the params, state and signatures given as their
+/// encodings (each without `abi.encode`'s leading 0x20), laid out one after the other.
+fn register_raw(params: &[u8], state: &[u8], sigs: &[u8]) -> Vec<u8> {
+    let w = |v: usize| U256::from(v).to_be_bytes::<32>();
+    let mut channel = Vec::new();
+    channel.extend_from_slice(&w(0x60));
+    channel.extend_from_slice(&w(0x60 + params.len()));
+    channel.extend_from_slice(&w(0x60 + params.len() + state.len()));
+    channel.extend_from_slice(params);
+    channel.extend_from_slice(state);
+    channel.extend_from_slice(sigs);
+    let mut data = abi::sel::REGISTER.to_be_bytes().to_vec();
+    data.extend_from_slice(&w(0x40));
+    data.extend_from_slice(&w(0x40 + channel.len()));
+    data.extend_from_slice(&channel);
+    data.extend_from_slice(&w(0));
+    data
+}
+
 #[test]
 fn hash_state_rejects_a_state_whose_outcome_lies_after_its_app_data() {
     let vm = deploy();
@@ -101,19 +120,55 @@ fn non_canonical_params_and_states_are_malformed() {
     data.extend_from_slice(&enc[..32]);
     data.extend_from_slice(&gapped);
     assert_eq!(call(&deploy(), data), malformed);
-    // A state whose appData padding is not zero.
+    // Registered with those params, under the ID their bytes hash to (what a hash of the bytes
+    // as they lie gives): the record would hold a hash of a non-canonical encoding.
+    let mut weird = B256::left_padding_from(&[0x20]).to_vec();
+    weird.extend_from_slice(&gapped);
     let s = Channel::State {
-        appData: vec![1u8].into(),
+        channelID: keccak256(&weird),
         ..state(&p, 1)
     };
-    let mut data = register_data(&signed(&p, &s), &[]);
-    // After the state: the signatures (a length, two offsets, two 65-byte values in three words
-    // each) and the empty sub-channel array's length.
-    let after_state = 32 + 2 * 32 + 2 * (32 + 96) + 32;
-    let pad = data.len() - after_state - 1;
-    assert_eq!(data[pad - 31], 1, "the appData's content byte");
-    data[pad] = 1;
-    assert_eq!(call(&deploy(), data), malformed);
+    let sig_enc = sigs(&p, &s).abi_encode();
+    let state_enc = s.abi_encode();
+    let data = register_raw(&gapped, &state_enc[32..], &sig_enc[32..]);
+    let vm = deploy();
+    assert_eq!(call(&vm, data), malformed);
+    assert!(!record(&vm, channel_id(&p)).registered());
+    // The canonical bytes through the same builder register.
+    let s = state(&p, 1);
+    let (sig_enc, state_enc) = (sigs(&p, &s).abi_encode(), s.abi_encode());
+    let data = register_raw(&enc[32..], &state_enc[32..], &sig_enc[32..]);
+    assert_eq!(call(&vm, data), Ok(Vec::new()));
+    // A state whose appData padding is not zero, signed as its bytes lie: what the signatures
+    // cover is not the canonical encoding, so it is not recorded.
+    let s = Channel::State {
+        appData: vec![1u8].into(),
+        ..state(&p, 2)
+    };
+    let mut dirty = s.abi_encode();
+    let n = dirty.len();
+    assert_eq!(dirty[n - 32], 1, "the appData's content byte");
+    dirty[n - 1] = 1;
+    let digest = perun_channel::hash::eth_signed_digest(keccak256(&dirty));
+    let dirty_sigs: Vec<Bytes> = p
+        .participants
+        .iter()
+        .map(|part| {
+            let k = key_of(part.ethAddress);
+            test_signer(k)
+                .sign_digest(&digest)
+                .to_bytes()
+                .to_vec()
+                .into()
+        })
+        .collect();
+    let data = register_raw(&enc[32..], &dirty[32..], &dirty_sigs.abi_encode()[32..]);
+    assert_eq!(call(&vm, data), malformed);
+    assert_eq!(
+        record(&vm, channel_id(&p)).version,
+        1,
+        "the record is untouched"
+    );
 }
 
 #[test]
