@@ -284,7 +284,7 @@ contract AdjudicatorConcludeTest is PerunTest {
         adj.conclude(p, ps, oneState(ss));
         // Sub participant 0 is parent 1 and vice versa.
         assertHoldings(p, A / 2 + 3 * A / 4, B - A / 2 + A / 4);
-        (,,, uint8 subPhase,,) = record(idOf(sub));
+        (,,, uint8 subPhase,,) = record(keyOfState(ss));
         assertEq(subPhase, 2, "sub-channel concluded");
     }
 

@@ -441,7 +441,8 @@ contract AssetHolderERC20Test is PerunTest {
 
     function test_callback_withdrawReentersWithdraw_swallowed() public {
         Channel.Params memory p = ledger2(address(0), 1);
-        settle(p, 3 * A, 0, 3 * A, 0);
+        settle(p, A, 0, A, 0);
+        // To another receiver a withdrawal takes the whole holdings.
         (AssetHolder.WithdrawalAuth memory a, bytes memory sig) = auth(p, 0, payee, A);
         recorder.arm(address(erc20), abi.encodeCall(erc20.withdraw, (a, sig)), false);
         token.setCallback(address(recorder), abi.encodeCall(recorder.poke, ()));
@@ -449,31 +450,33 @@ contract AssetHolderERC20Test is PerunTest {
         assertEq(recorder.calls(), 1);
         assertEq(recorder.innerData(), reentrancy(), "inner revert data");
         assertEq(token.balanceOf(payee), A, "paid once");
-        assertEq(erc20.holdings(fid(p, 0)), 2 * A, "debited once");
+        assertEq(erc20.holdings(fid(p, 0)), 0, "debited once");
     }
 
     function test_callback_withdrawReentersWithdraw_bubbled() public {
         Channel.Params memory p = ledger2(address(0), 1);
-        settle(p, 3 * A, 0, 3 * A, 0);
+        settle(p, A, 0, A, 0);
+        // To another receiver a withdrawal takes the whole holdings.
         (AssetHolder.WithdrawalAuth memory a, bytes memory sig) = auth(p, 0, payee, A);
         recorder.arm(address(erc20), abi.encodeCall(erc20.withdraw, (a, sig)), true);
         token.setCallback(address(recorder), abi.encodeCall(recorder.poke, ()));
         vm.expectCall(address(recorder), abi.encodeCall(recorder.poke, ()));
         vm.expectRevert(TokenTransferFailed.selector);
         erc20.withdraw(a, sig);
-        assertEq(erc20.holdings(fid(p, 0)), 3 * A, "nothing debited");
+        assertEq(erc20.holdings(fid(p, 0)), A, "nothing debited");
         assertEq(token.balanceOf(payee), 0);
     }
 
     function test_callback_withdrawReentersWithdraw_directly() public {
         Channel.Params memory p = ledger2(address(0), 1);
-        settle(p, 3 * A, 0, 3 * A, 0);
+        settle(p, A, 0, A, 0);
+        // To another receiver a withdrawal takes the whole holdings.
         (AssetHolder.WithdrawalAuth memory a, bytes memory sig) = auth(p, 0, payee, A);
         token.setCallback(address(erc20), abi.encodeCall(erc20.withdraw, (a, sig)));
         vm.expectCall(address(token), abi.encodeWithSelector(token.transfer.selector));
         vm.expectRevert(TokenTransferFailed.selector);
         erc20.withdraw(a, sig);
-        assertEq(erc20.holdings(fid(p, 0)), 3 * A);
+        assertEq(erc20.holdings(fid(p, 0)), A);
     }
 
     function test_callback_withdrawReentersDeposit_blocked() public {

@@ -597,7 +597,8 @@ contract AssetHolderETHTest is PerunTest {
         returns (Channel.Params memory p, AssetHolder.WithdrawalAuth memory a, bytes memory sig)
     {
         p = ledger2(address(0), 1);
-        settle(p, 3 * A, 0, 3 * A, 0);
+        settle(p, A, 0, A, 0);
+        // To another receiver a withdrawal takes the whole holdings.
         (a, sig) = auth(p, 0, receiver, A);
     }
 
@@ -613,10 +614,10 @@ contract AssetHolderETHTest is PerunTest {
         assertEq(rr.innerData(), abi.encodeWithSelector(Reentrancy.selector), "inner revert data");
         assertEq(rr.received(), A, "paid once");
         assertEq(address(rr).balance, A);
-        assertEq(eth.holdings(fid(p, 0)), 2 * A, "debited once");
-        // The guard is released: the next withdrawal goes through.
+        assertEq(eth.holdings(fid(p, 0)), 0, "debited once");
+        // The guard is released, and a replay of the authorization finds nothing left.
+        vm.expectRevert(InsufficientHoldings.selector);
         eth.withdraw(a, sig);
-        assertEq(eth.holdings(fid(p, 0)), A);
     }
 
     function test_withdraw_reentry_bubbled_outerFailsWithEthTransferFailed() public {
@@ -628,7 +629,7 @@ contract AssetHolderETHTest is PerunTest {
         // of a payout and reports its own error.
         vm.expectRevert(EthTransferFailed.selector);
         eth.withdraw(a, sig);
-        assertEq(eth.holdings(fid(p, 0)), 3 * A, "nothing debited");
+        assertEq(eth.holdings(fid(p, 0)), A, "nothing debited");
         assertEq(address(rr).balance, 0, "nothing paid");
     }
 
@@ -656,9 +657,9 @@ contract AssetHolderETHTest is PerunTest {
         (Channel.Params memory p, AssetHolder.WithdrawalAuth memory a, bytes memory sig) =
             reentrySetup(address(dr));
         eth.withdraw(a, sig);
-        assertEq(eth.holdings(fid(p, 0)), 2 * A);
+        assertEq(eth.holdings(fid(p, 0)), 0);
         assertEq(eth.holdings(target), A);
-        assertEq(address(eth).balance, 3 * A);
+        assertEq(address(eth).balance, A);
     }
 
     function test_withdraw_guardReleasedWithinTransaction() public {
@@ -682,7 +683,7 @@ contract AssetHolderETHTest is PerunTest {
             reentrySetup(address(r));
         vm.expectRevert(EthTransferFailed.selector);
         eth.withdraw(a, sig);
-        assertEq(eth.holdings(fid(p, 0)), 3 * A, "nothing debited");
+        assertEq(eth.holdings(fid(p, 0)), A, "nothing debited");
     }
 
     function test_withdraw_revertsWhenReceiverCannotReceive() public {
@@ -691,7 +692,7 @@ contract AssetHolderETHTest is PerunTest {
             reentrySetup(address(r));
         vm.expectRevert(EthTransferFailed.selector);
         eth.withdraw(a, sig);
-        assertEq(eth.holdings(fid(p, 0)), 3 * A);
+        assertEq(eth.holdings(fid(p, 0)), A);
         // Paying the holder itself fails the same way.
         (a, sig) = auth(p, 0, address(eth), A);
         vm.expectRevert(EthTransferFailed.selector);
@@ -709,7 +710,7 @@ contract AssetHolderETHTest is PerunTest {
         assertEq(address(w).balance, A, "paid");
         assertEq(w.count(), 1, "receive ran");
         assertEq(w.receipts(0), A);
-        assertEq(eth.holdings(fid(p, 0)), 2 * A);
+        assertEq(eth.holdings(fid(p, 0)), 0);
     }
 
     // -----------------------------------------------------------------------------------------

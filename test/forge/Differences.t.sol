@@ -132,8 +132,10 @@ contract DifferencesTest is PerunTest {
     // (b) A sub-channel's own timeout
     // -----------------------------------------------------------------------------------------
 
-    /// @dev A parent (timeout START + CD) locking a sub-channel with challenge duration 3 CD
-    /// (timeout START + 3 CD), registered together.
+    /// @dev A parent registered at START (timeout START + CD) and refuted at START + CD - 1 with
+    /// a state locking a sub-channel, which is registered then: the sub-channel's own timeout is
+    /// START + 2 CD - 1, after the parent's. (A sub-channel's challenge duration may not exceed
+    /// its parent's, so a late registration is how its timeout comes after the parent's.)
     function parentWithSub()
         internal
         returns (
@@ -145,9 +147,9 @@ contract DifferencesTest is PerunTest {
     {
         p = ledger2(address(0), 1);
         sub = params(0, 2, address(0), false, false, 9);
-        sub.challengeDuration = 3 * CD;
         depositETH(p, 0, A);
         depositETH(p, 1, B);
+        adj.register(signed(p, state(p, 3, bals2(A, B), false)), none());
         ps = state(p, 4, bals2(A / 2, B / 2), false);
         uint256[] memory locked = new uint256[](1);
         locked[0] = (A + B) / 2;
@@ -156,6 +158,7 @@ contract DifferencesTest is PerunTest {
         ps.outcome.locked = new Channel.SubAlloc[](1);
         ps.outcome.locked[0] = Channel.SubAlloc(idOf(sub), locked, indexMap);
         ss = state(sub, 2, bals2(B / 2, A / 2), false);
+        vm.warp(START + CD - 1);
         adj.register(signed(p, ps), one(signed(sub, ss)));
     }
 
@@ -167,7 +170,7 @@ contract DifferencesTest is PerunTest {
         vm.warp(START + CD);
         vm.expectRevert(TimeoutNotPassed.selector);
         adj.conclude(p, ps, oneState(ss));
-        vm.warp(START + 3 * CD - 1);
+        vm.warp(START + 2 * CD - 2);
         vm.expectRevert(TimeoutNotPassed.selector);
         adj.conclude(p, ps, oneState(ss));
     }
@@ -177,20 +180,20 @@ contract DifferencesTest is PerunTest {
     function test_Diff_SubChannelRefutableAfterParentTimeout() public {
         (Channel.Params memory p, Channel.State memory ps, Channel.Params memory sub,) =
             parentWithSub();
-        vm.warp(START + 2 * CD);
+        vm.warp(START + CD + 10);
         // Refute the sub-channel through the parent (its state unchanged: the same-hash no-op).
         Channel.State memory ss2 = state(sub, 3, bals2(0, (A + B) / 2), false);
         adj.register(signed(p, ps), one(signed(sub, ss2)));
-        (uint64 subTimeout,, uint64 subVersion, uint8 subPhase,,) = record(idOf(sub));
-        assertEq(subTimeout, START + 3 * CD, "sub timeout kept");
+        (uint64 subTimeout,, uint64 subVersion, uint8 subPhase,,) = record(keyOfState(ss2));
+        assertEq(subTimeout, START + 2 * CD - 1, "sub timeout kept");
         assertEq(subVersion, 3, "sub refuted");
         assertEq(subPhase, 0, "sub in DISPUTE");
-        vm.warp(START + 3 * CD);
+        vm.warp(START + 2 * CD - 1);
         adj.conclude(p, ps, oneState(ss2));
         bytes32 id = idOf(p);
         assertEq(eth.holdings(fundingID(id, addrs[0])), A / 2, "holdings 0");
         assertEq(eth.holdings(fundingID(id, addrs[1])), B / 2 + (A + B) / 2, "holdings 1");
-        (,,, subPhase,,) = record(idOf(sub));
+        (,,, subPhase,,) = record(keyOfState(ss2));
         assertEq(subPhase, 2, "sub concluded");
     }
 

@@ -8,6 +8,7 @@ import {
     BalanceOverflow,
     InsufficientHoldings,
     NotInDisputePhase,
+    PartialWithdrawal,
     RefutationTimeoutPassed,
     TimeoutNotPassed,
     TimeoutOverflow,
@@ -87,11 +88,13 @@ contract FuzzTest is PerunTest {
         assertEq(eth.holdings(fid(p, 0)), o0, "outcome 0");
         assertEq(eth.holdings(fid(p, 1)), o1, "outcome 1");
         first = bound(first, 0, o0);
-        withdrawTo(p, 0, payee, first);
-        withdrawTo(p, 0, payee, o0 - first);
-        withdrawTo(p, 1, addrs[1], o1);
-        assertEq(payee.balance, o0, "participant 0's receiver");
-        assertEq(addrs[1].balance, o1, "participant 1");
+        // Participant 0 withdraws to itself in two parts; participant 1 all to another receiver.
+        uint256 before0 = addrs[0].balance;
+        withdrawTo(p, 0, addrs[0], first);
+        withdrawTo(p, 0, addrs[0], o0 - first);
+        withdrawTo(p, 1, payee, o1);
+        assertEq(addrs[0].balance - before0, o0, "participant 0");
+        assertEq(payee.balance, o1, "participant 1's receiver");
         assertEq(address(eth).balance, 0, "holder drained");
         (AssetHolder.WithdrawalAuth memory a, bytes memory sig) = auth(p, 0, payee, 1);
         vm.expectRevert(InsufficientHoldings.selector);
@@ -105,14 +108,22 @@ contract FuzzTest is PerunTest {
         setOutcome(p, total, 0);
         uint256 left = total;
         uint256 sum;
+        uint256 before = addrs[0].balance;
         for (uint256 i; i < parts.length; ++i) {
             uint256 amount = bound(parts[i], 0, left);
-            withdrawTo(p, 0, payee, amount);
+            if (amount != left) {
+                // Part of the holdings only to the participant itself (finding 4).
+                (AssetHolder.WithdrawalAuth memory other, bytes memory otherSig) =
+                    auth(p, 0, payee, amount);
+                vm.expectRevert(PartialWithdrawal.selector);
+                eth.withdraw(other, otherSig);
+            }
+            withdrawTo(p, 0, addrs[0], amount);
             left -= amount;
             sum += amount;
             assertEq(eth.holdings(fid(p, 0)), left, "holdings after a partial withdrawal");
         }
-        assertEq(payee.balance, sum, "paid the sum of the parts");
+        assertEq(addrs[0].balance - before, sum, "paid the sum of the parts");
         assertEq(address(eth).balance, left, "the rest stays");
         (AssetHolder.WithdrawalAuth memory a, bytes memory sig) = auth(p, 0, payee, left + 1);
         vm.expectRevert(InsufficientHoldings.selector);
@@ -126,10 +137,13 @@ contract FuzzTest is PerunTest {
         depositETH(p, 0, held);
         setOutcome(p, held, 0);
         (AssetHolder.WithdrawalAuth memory a, bytes memory sig) = auth(p, 0, payee, amount);
+        // More than held reverts; to another receiver, anything but all of it too.
+        bool pays = amount == held;
         if (amount > held) vm.expectRevert(InsufficientHoldings.selector);
+        else if (!pays) vm.expectRevert(PartialWithdrawal.selector);
         eth.withdraw(a, sig);
-        assertEq(eth.holdings(fid(p, 0)), amount > held ? held : held - amount);
-        assertEq(payee.balance, amount > held ? 0 : amount);
+        assertEq(eth.holdings(fid(p, 0)), pays ? 0 : held);
+        assertEq(payee.balance, pays ? amount : 0);
     }
 
     /// @dev setOutcome against a model of SPEC section 4 (and the 2^255 cap): the channel ID's

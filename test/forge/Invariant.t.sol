@@ -5,7 +5,7 @@ pragma solidity ^0.8.30;
 import {AssetHolder} from "../../contracts/solidity/AssetHolder.sol";
 import {AssetHolderETH} from "../../contracts/solidity/AssetHolderETH.sol";
 import {Channel} from "../../contracts/solidity/Channel.sol";
-import {InsufficientHoldings} from "../../contracts/solidity/Errors.sol";
+import {InsufficientHoldings, PartialWithdrawal} from "../../contracts/solidity/Errors.sol";
 import {Test} from "./std/Test.sol";
 import {PerunTest} from "./utils/PerunTest.sol";
 
@@ -89,6 +89,7 @@ contract PerunHandler is PerunTest {
     uint256 public nConcludeFinals;
     uint256 public nWithdrawals;
     uint256 public nRejectedOverdraws;
+    uint256 public nRejectedPartials;
     uint256 public nReopens;
 
     constructor() {
@@ -277,6 +278,9 @@ contract PerunHandler is PerunTest {
         uint256 amount =
             mode % 8 == 3 ? held + 1 + bound(amountSeed, 0, 1 ether) : bound(amountSeed, 0, held);
         address receiver = mode % 3 == 0 ? who : mode % 3 == 1 ? payee : address(wallet);
+        // To someone else a withdrawal takes the whole holdings (one in five tries less, which
+        // must fail with PartialWithdrawal).
+        if (receiver != who && mode % 8 != 3 && mode % 5 != 4) amount = held;
         pay(p, i, receiver, amount);
     }
 
@@ -400,6 +404,11 @@ contract PerunHandler is PerunTest {
                         == keccak256(abi.encodeWithSelector(InsufficientHoldings.selector))
             ) {
                 ++nRejectedOverdraws;
+            } else if (
+                amount < held && receiver != who
+                    && keccak256(err) == keccak256(abi.encodeWithSelector(PartialWithdrawal.selector))
+            ) {
+                ++nRejectedPartials;
             } else {
                 fault(err);
             }

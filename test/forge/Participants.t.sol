@@ -119,12 +119,16 @@ contract ParticipantsTest is PerunTest {
         uint256[] memory outcome = rotated(d, 3);
         Channel.State memory s = state(p, 7, outcome, true);
         adj.concludeFinal(p, s, sigsOf(p, s));
-        address receiver = makeAddr("receiver");
-        (AssetHolder.WithdrawalAuth memory a, bytes memory sig) = auth(p, 4, receiver, 1 ether);
+        // Part of its holdings the participant withdraws to itself only, the rest to anyone.
+        address me = p.participants[4].ethAddress;
+        uint256 before = me.balance;
+        (AssetHolder.WithdrawalAuth memory a, bytes memory sig) = auth(p, 4, me, 1 ether);
         eth.withdraw(a, sig);
+        assertEq(me.balance - before, 1 ether, "participant's balance");
+        address receiver = makeAddr("receiver");
         (a, sig) = auth(p, 4, receiver, outcome[4] - 1 ether);
         eth.withdraw(a, sig);
-        assertEq(receiver.balance, outcome[4], "receiver balance");
+        assertEq(receiver.balance, outcome[4] - 1 ether, "receiver balance");
         (a, sig) = auth(p, 4, receiver, 1);
         vm.expectRevert(InsufficientHoldings.selector);
         eth.withdraw(a, sig);

@@ -7,6 +7,7 @@ import {Channel} from "../../contracts/solidity/Channel.sol";
 import {
     AssetsMismatch,
     BalanceOverflow,
+    ChallengeDurationTooLong,
     HasLockedFunds,
     IndexMapOutOfRange,
     InvalidParams,
@@ -238,9 +239,9 @@ contract SubChannelsTest is PerunTest {
         Tree memory t = oneSub();
         adj.register(signed(t.lp, t.ls), one(signed(t.s1p, t.s1)));
         assertRecord(idOf(t.lp), START + CD, 1, DISPUTE, hashOf(t.ls), false);
-        assertRecord(idOf(t.s1p), START + CD, 1, DISPUTE, hashOf(t.s1), false);
+        assertRecord(keyOfState(t.s1), START + CD, 1, DISPUTE, hashOf(t.s1), false);
         // A sub-channel that is not virtual is recorded by the Adjudicator, not the registry.
-        (,,,, bytes32 inRegistry,) = registry.disputes(idOf(t.s1p));
+        (,,,, bytes32 inRegistry,) = registry.disputes(keyOfState(t.s1));
         assertEq(inRegistry, bytes32(0), "not in the registry");
     }
 
@@ -254,8 +255,8 @@ contract SubChannelsTest is PerunTest {
         emit ChannelUpdate(idOf(t.s2p), 1, DISPUTE, uint64(START + CD));
         adj.register(signed(t.lp, t.ls), two(signed(t.s1p, t.s1), signed(t.s2p, t.s2)));
         assertRecord(idOf(t.lp), START + CD, 1, DISPUTE, hashOf(t.ls), false);
-        assertRecord(idOf(t.s1p), START + CD, 1, DISPUTE, hashOf(t.s1), false);
-        assertRecord(idOf(t.s2p), START + CD, 1, DISPUTE, hashOf(t.s2), false);
+        assertRecord(keyOfState(t.s1), START + CD, 1, DISPUTE, hashOf(t.s1), false);
+        assertRecord(keyOfState(t.s2), START + CD, 1, DISPUTE, hashOf(t.s2), false);
     }
 
     function test_register_nestedDepthFirst() public {
@@ -264,9 +265,9 @@ contract SubChannelsTest is PerunTest {
             signed(t.lp, t.ls), three(signed(t.s1p, t.s1), signed(t.ssp, t.ss), signed(t.s2p, t.s2))
         );
         assertRecord(idOf(t.lp), START + CD, 1, DISPUTE, hashOf(t.ls), false);
-        assertRecord(idOf(t.s1p), START + CD, 1, DISPUTE, hashOf(t.s1), false);
-        assertRecord(idOf(t.ssp), START + CD, 1, DISPUTE, hashOf(t.ss), false);
-        assertRecord(idOf(t.s2p), START + CD, 1, DISPUTE, hashOf(t.s2), false);
+        assertRecord(keyOfState(t.s1), START + CD, 1, DISPUTE, hashOf(t.s1), false);
+        assertRecord(keyOfState(t.ss), START + CD, 1, DISPUTE, hashOf(t.ss), false);
+        assertRecord(keyOfState(t.s2), START + CD, 1, DISPUTE, hashOf(t.s2), false);
     }
 
     /// Trailing sub-channel states nothing names are ignored (as in v1).
@@ -275,7 +276,7 @@ contract SubChannelsTest is PerunTest {
         adj.register(
             signed(t.lp, t.ls), three(signed(t.s1p, t.s1), signed(t.s2p, t.s2), signed(t.s2p, t.s2))
         );
-        assertRecord(idOf(t.s2p), START + CD, 1, DISPUTE, hashOf(t.s2), false);
+        assertRecord(keyOfState(t.s2), START + CD, 1, DISPUTE, hashOf(t.s2), false);
     }
 
     function test_RevertWhen_register_nestedBreadthFirst() public {
@@ -444,7 +445,7 @@ contract SubChannelsTest is PerunTest {
         Channel.State memory s1v2 = state(t.s1p, 2, bals2(4 * E, 3 * E), false);
         adj.register(signed(t.lp, t.ls), one(signed(t.s1p, s1v2)));
         assertRecord(idOf(t.lp), START + CD, 1, DISPUTE, hashOf(t.ls), false);
-        assertRecord(idOf(t.s1p), START + CD, 2, DISPUTE, hashOf(s1v2), false);
+        assertRecord(keyOfState(t.s1), START + CD, 2, DISPUTE, hashOf(s1v2), false);
     }
 
     // -----------------------------------------------------------------------------------------
@@ -543,7 +544,7 @@ contract SubChannelsTest is PerunTest {
         assertEq(held(t.lp, 0), 4 * E, "participant 0");
         assertEq(held(t.lp, 1), 6 * E, "participant 1");
         assertEq(phaseOf(idOf(t.lp)), CONCLUDED, "L concluded");
-        assertEq(phaseOf(idOf(t.s1p)), CONCLUDED, "S1 concluded");
+        assertEq(phaseOf(keyOfState(t.s1)), CONCLUDED, "S1 concluded");
         assertTrue(eth.settled(idOf(t.lp)), "L settled");
         // Sub-channels hold no funds of their own: only the ledger channel is settled.
         assertFalse(eth.settled(idOf(t.s1p)), "S1 not settled");
@@ -588,8 +589,8 @@ contract SubChannelsTest is PerunTest {
         adj.conclude(t.lp, t.ls, threeStates(t.s1, t.ss, t.s2));
         assertEq(held(t.lp, 0), 12 * E, "participant 0");
         assertEq(held(t.lp, 1), 12 * E, "participant 1");
-        assertEq(phaseOf(idOf(t.ssp)), CONCLUDED, "SS concluded");
-        assertEq(phaseOf(idOf(t.s2p)), CONCLUDED, "S2 concluded");
+        assertEq(phaseOf(keyOfState(t.ss)), CONCLUDED, "SS concluded");
+        assertEq(phaseOf(keyOfState(t.s2)), CONCLUDED, "S2 concluded");
     }
 
     /// A 3-party ledger (0, 1, 2) with a sub-channel between 2 and 0: indexMap [2, 0].
@@ -677,26 +678,24 @@ contract SubChannelsTest is PerunTest {
     }
 
     /// SPEC 8: S1's challenge duration is twice L's, so L's timeout passes first; L cannot
-    /// conclude before S1's own timeout (v1 would conclude S1 by force here).
-    function test_RevertWhen_conclude_subTimeoutNotPassed() public {
+    /// Finding 3: a sub-channel whose challenge duration exceeds its parent's could hold the
+    /// parent's conclusion back past the parent's own timeout; it is not registered. (A sub-channel
+    /// still concludes only after its own timeout: see the late refutation below.)
+    function test_RevertWhen_register_subChannelOutlastsItsParent() public {
         Tree memory t = oneSub();
-        t.s1p.challengeDuration = 2 * CD;
+        t.s1p.challengeDuration = CD + 1;
         t.s1 = state(t.s1p, 1, bals2(3 * E, 4 * E), false);
         t.ls = state(t.lp, 1, bals2(E, 2 * E), false);
         lockIn(t.ls, t.s1, map2(0, 1));
-        fund(t.lp, 5 * E, 5 * E);
+        vm.expectRevert(ChallengeDurationTooLong.selector);
         adj.register(signed(t.lp, t.ls), one(signed(t.s1p, t.s1)));
-        vm.warp(START + CD);
-        vm.expectRevert(TimeoutNotPassed.selector);
-        adj.conclude(t.lp, t.ls, oneState(t.s1));
-        assertEq(phaseOf(idOf(t.lp)), DISPUTE, "L still in dispute");
-        vm.warp(START + 2 * CD - 1);
-        vm.expectRevert(TimeoutNotPassed.selector);
-        adj.conclude(t.lp, t.ls, oneState(t.s1));
-        vm.warp(START + 2 * CD);
-        adj.conclude(t.lp, t.ls, oneState(t.s1));
-        assertEq(held(t.lp, 0), 4 * E, "participant 0");
-        assertEq(held(t.lp, 1), 6 * E, "participant 1");
+        // As long as the parent's, it is.
+        t.s1p.challengeDuration = CD;
+        t.s1 = state(t.s1p, 1, bals2(3 * E, 4 * E), false);
+        t.ls = state(t.lp, 1, bals2(E, 2 * E), false);
+        lockIn(t.ls, t.s1, map2(0, 1));
+        adj.register(signed(t.lp, t.ls), one(signed(t.s1p, t.s1)));
+        assertEq(timeoutOf(keyOfState(t.s1)), START + CD);
     }
 
     /// SPEC 8, the case it names: a refutation of L locks a new sub-channel S1 late in L's
@@ -710,7 +709,7 @@ contract SubChannelsTest is PerunTest {
         vm.warp(START + CD - 1);
         adj.register(signed(t.lp, t.ls), one(signed(t.s1p, t.s1)));
         assertEq(timeoutOf(idOf(t.lp)), START + CD, "refutation keeps L's timeout");
-        assertEq(timeoutOf(idOf(t.s1p)), START + 2 * CD - 1, "S1's own timeout");
+        assertEq(timeoutOf(keyOfState(t.s1)), START + 2 * CD - 1, "S1's own timeout");
         vm.warp(START + CD);
         vm.expectRevert(TimeoutNotPassed.selector);
         adj.conclude(t.lp, t.ls, oneState(t.s1));
@@ -730,13 +729,13 @@ contract SubChannelsTest is PerunTest {
         lockIn(t.ls, t.s1, map2(0, 1));
         fund(t.lp, 5 * E, 5 * E);
         adj.register(signed(t.lp, t.ls), one(signed(t.s1p, t.s1)));
-        assertRecord(idOf(t.s1p), START + CD, 1, DISPUTE, hashOf(t.s1), true);
+        assertRecord(keyOfState(t.s1), START + CD, 1, DISPUTE, hashOf(t.s1), true);
         vm.warp(START + 2 * CD - 1);
         vm.expectRevert(TimeoutNotPassed.selector);
         adj.conclude(t.lp, t.ls, oneState(t.s1));
         vm.warp(START + 2 * CD);
         adj.conclude(t.lp, t.ls, oneState(t.s1));
-        assertRecord(idOf(t.s1p), START + 2 * CD, 1, CONCLUDED, hashOf(t.s1), true);
+        assertRecord(keyOfState(t.s1), START + 2 * CD, 1, CONCLUDED, hashOf(t.s1), true);
         assertEq(held(t.lp, 0), 4 * E, "participant 0");
         assertEq(held(t.lp, 1), 6 * E, "participant 1");
     }
@@ -758,7 +757,7 @@ contract SubChannelsTest is PerunTest {
         vm.warp(START + CD);
         Channel.State memory s1v2 = state(t.s1p, 2, bals2(E, 6 * E), false);
         adj.progress(t.s1p, t.s1, s1v2, 1, sigOf(keys[1], s1v2));
-        assertRecord(idOf(t.s1p), START + 2 * CD, 2, FORCEEXEC, hashOf(s1v2), true);
+        assertRecord(keyOfState(t.s1), START + 2 * CD, 2, FORCEEXEC, hashOf(s1v2), true);
         vm.expectRevert(TimeoutNotPassed.selector);
         adj.conclude(t.lp, t.ls, oneState(s1v2));
         vm.warp(START + 2 * CD);
@@ -796,13 +795,13 @@ contract SubChannelsTest is PerunTest {
         adj.register(signed(l1, s1), one(signed(sp, ss)));
         vm.warp(START + 10);
         adj.register(signed(l2, s2), one(signed(sp, ss)));
-        assertRecord(idOf(sp), START + CD, 1, DISPUTE, hashOf(ss), true);
+        assertRecord(keyOfState(ss), START + CD, 1, DISPUTE, hashOf(ss), true);
         vm.warp(START + 2 * CD);
         adj.conclude(l1, s1, oneState(ss));
-        assertRecord(idOf(sp), START + 2 * CD, 1, CONCLUDED, hashOf(ss), true);
+        assertRecord(keyOfState(ss), START + 2 * CD, 1, CONCLUDED, hashOf(ss), true);
         vm.warp(START + 3 * CD);
         adj.conclude(l2, s2, oneState(ss));
-        assertRecord(idOf(sp), START + 2 * CD, 1, CONCLUDED, hashOf(ss), true);
+        assertRecord(keyOfState(ss), START + 2 * CD, 1, CONCLUDED, hashOf(ss), true);
         assertEq(held(l1, 0), 4 * E, "L1 participant 0");
         assertEq(held(l1, 1), 6 * E, "L1 participant 1");
         assertEq(held(l2, 0), 2 * E + 3 * E, "L2 participant 0");

@@ -6,6 +6,9 @@ import {AssetHolder} from "../../contracts/solidity/AssetHolder.sol";
 import {Channel} from "../../contracts/solidity/Channel.sol";
 import {
     AlreadyConcluded,
+    BalanceOverflow,
+    BalancesLengthMismatch,
+    ChallengeDurationTooLong,
     HasApp,
     HasLockedFunds,
     InvalidParams,
@@ -98,9 +101,15 @@ contract VirtualChannelsTest is PerunTest {
         return eth.holdings(fundingID(idOf(p), p.participants[i].ethAddress));
     }
 
+    /// @dev The key of V's record: its ID bound to its funding (2 ether of ETH), the same for
+    /// every state of V this suite signs.
+    function vkey() internal view returns (bytes32) {
+        return keyOfState(vs(1, 0));
+    }
+
     /// @dev Checks V's record in the registry, and that the Adjudicator's view shows the same.
     function assertVirtual(uint256 timeout, uint256 version, uint8 phase, bytes32 h) internal view {
-        bytes32 vid = idOf(vp());
+        bytes32 vid = vkey();
         (uint64 t, uint64 cd, uint64 v, uint8 ph, bytes32 sh, bool app) = registry.disputes(vid);
         assertEq(t, timeout, "timeout");
         assertEq(cd, CD, "challengeDuration");
@@ -303,19 +312,98 @@ contract VirtualChannelsTest is PerunTest {
 
     /// SPEC 8 for virtual channels: V's challenge duration is longer than A–I's, and A–I
     /// cannot conclude before V's own timeout.
+    /// V is first locked by a refutation of A–I late in A–I's window: A–I waits for V's own
+    /// timeout before it concludes.
     function test_RevertWhen_v1_virtualTimeoutNotPassed() public {
-        Channel.Params memory v = vp();
-        v.challengeDuration = 2 * CD;
-        Channel.State memory s = state(v, 1, bals2(E / 2, 3 * E / 2), false);
+        Channel.State memory s = vs(1, E / 2);
         Channel.State memory parent = locking(ai(), s);
-        adj.register(signed(ai(), parent), one(signed(v, s)));
+        parent.version = 2;
+        adj.register(signed(ai(), state(ai(), 1, bals2(2 * E, 2 * E), false)), none());
+        vm.warp(START + CD - 1);
+        adj.register(signed(ai(), parent), one(signed(vp(), s)));
         vm.warp(START + CD);
         vm.expectRevert(TimeoutNotPassed.selector);
         adj.conclude(ai(), parent, oneState(s));
-        vm.warp(START + 2 * CD);
+        vm.warp(START + 2 * CD - 1);
         adj.conclude(ai(), parent, oneState(s));
         assertEq(held(ai(), 0), E + E / 2, "A");
         assertEq(held(ai(), 1), E + 3 * E / 2, "I");
+    }
+
+    /// Finding 3: V's challenge duration, chosen by its endpoints, may not exceed a parent's,
+    /// or a duration near 2^64 would lock the parents for ever.
+    function test_RevertWhen_v1_virtualOutlastsItsParent() public {
+        Channel.Params memory v = vp();
+        v.challengeDuration = type(uint64).max;
+        Channel.State memory s = state(v, 1, bals2(E / 2, 3 * E / 2), false);
+        vm.expectRevert(ChallengeDurationTooLong.selector);
+        adj.register(signed(ai(), locking(ai(), s)), one(signed(v, s)));
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Finding 1: a virtual channel's record is bound to the funding its parents lock
+    // -----------------------------------------------------------------------------------------
+
+    /// @dev V's state at `version` giving A `a` and B `b` (any total).
+    function vsAny(uint64 version, uint256 a, uint256 b) internal view returns (Channel.State memory) {
+        return state(vp(), version, bals2(a, b), false);
+    }
+
+    /// @dev A fake ledger parent of A and B alone (nonce `n`) locking `v`'s totals, registered
+    /// with `v`: the endpoints' own way into the v1 path.
+    function registerFakeParent(Channel.State memory v, uint256 n) internal {
+        Channel.Params memory f = params(0, 2, address(0), true, false, n);
+        f.participants[1] = Channel.Participant(addrs[2], "");
+        adj.register(signed(f, locking(f, v)), one(signed(vp(), v)));
+    }
+
+    /// The theft of the review: A and B (one person with two keys) record V with 2 ether + 1
+    /// wei for B, by a fake parent and by the registry's direct path, after B topped up I–B by
+    /// one wei. The parents read V under the funding they locked (2 ether), so I–B pays B only
+    /// what V's real state gives it, A–I is not underfunded, and I nets zero.
+    function test_v1_inflatedVirtualStateNeverReachesTheParents() public {
+        Channel.State memory v = vs(1, E / 2);
+        registerParent(ai(), v);
+        registerParent(ib(), v);
+        depositETH(ib(), 1, 1);
+        Channel.State memory inflated = vsAny(9, 0, 2 * E + 1);
+        registerFakeParent(inflated, 77);
+        assertEq(stateHashOf(keyOfState(inflated)), hashOf(inflated), "recorded apart");
+        Channel.State memory inflated10 = vsAny(10, 0, 2 * E + 1);
+        registry.register(signed(vp(), inflated10));
+        assertEq(stateHashOf(keyOfState(inflated)), hashOf(inflated10), "refuted apart");
+        assertVirtual(START + CD, 1, DISPUTE, hashOf(v));
+        vm.warp(START + CD);
+        vm.expectRevert(WrongState.selector);
+        adj.conclude(ib(), locking(ib(), v), oneState(inflated));
+        concludeParent(ai(), v);
+        concludeParent(ib(), v);
+        // V's real outcome in both parents (B's extra wei is a surplus I–B's outcome does not
+        // assign); I gets back exactly its 4 ether.
+        assertSettled(E / 2);
+    }
+
+    /// The lock of the review: a state of V with a one-entry row, or one whose balances sum past
+    /// 2^256, would make every fold of V revert. Neither path records such a state.
+    function test_RevertWhen_virtualStateCannotBeFolded() public {
+        Channel.State memory short = vs(2, E / 2);
+        short.outcome.balances[0] = new uint256[](1);
+        short.outcome.balances[0][0] = 2 * E;
+        vm.expectRevert(BalancesLengthMismatch.selector);
+        registry.register(signed(vp(), short));
+        vm.expectRevert(BalancesLengthMismatch.selector);
+        registerFakeParent(short, 78);
+        Channel.State memory huge = vsAny(2, type(uint256).max, 1);
+        vm.expectRevert(BalanceOverflow.selector);
+        registry.register(signed(vp(), huge));
+        // The honest parents still settle.
+        Channel.State memory v = vs(1, E / 2);
+        registerParent(ai(), v);
+        registerParent(ib(), v);
+        vm.warp(START + CD);
+        concludeParent(ai(), v);
+        concludeParent(ib(), v);
+        assertSettled(E / 2);
     }
 
     // -----------------------------------------------------------------------------------------
