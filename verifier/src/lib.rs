@@ -10,6 +10,9 @@
 //! - [`calldata`]: selectors and encodings;
 //! - [`events`], [`rpc`]: chain events from a file or a JSON-RPC endpoint;
 //! - [`watch`], [`tx`]: refuting stale registrations, signing and sending transactions;
+//! - [`lifetime`]: keeping the Stylus programs the watcher relies on alive (keepalive,
+//!   reactivation after expiry or an upgrade);
+//! - [`node`]: the node the watcher acts through, as a small trait over JSON-RPC;
 //! - [`report`]: the readable and the JSON report.
 
 pub mod calldata;
@@ -17,6 +20,8 @@ pub mod chain;
 pub mod check;
 pub mod error;
 pub mod events;
+pub mod lifetime;
+pub mod node;
 pub mod predict;
 pub mod report;
 pub mod rpc;

@@ -1,12 +1,15 @@
 //! `perun-verify`: checks Perun channel documents, predicts the contracts' decisions, prints
 //! calldata and watches the chain. Exit codes: 0 valid, 1 invalid, 2 bad input.
 
+use alloy_primitives::U256;
 use clap::{Parser, Subcommand, ValueEnum};
 use perun_verifier::events::{self, History, Log};
+use perun_verifier::lifetime::{self, Policy};
+use perun_verifier::node::{RpcNode, SendOptions};
 use perun_verifier::predict::{self, Context, Decision};
 use perun_verifier::report::Report;
 use perun_verifier::rpc::Rpc;
-use perun_verifier::watch::{self, Action, SendOptions};
+use perun_verifier::watch::{self, Action, Memory};
 use perun_verifier::{schema, Error, Verification};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -76,7 +79,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Find registrations of older states and emit (or send) the refutation.
+    /// Find registrations of older states and emit (or send) the refutation; with an endpoint,
+    /// first keep the Stylus programs the calls reach alive (keepalive, reactivation).
     Watch {
         /// The document (SCHEMA.md) with the states the party holds.
         document: String,
@@ -94,6 +98,21 @@ enum Command {
         /// Seconds between polls.
         #[arg(long, default_value_t = 5)]
         interval: u64,
+        /// Keep a Stylus program alive once it has less than this many days left (raised to
+        /// twice the longest challenge duration of the document's channels).
+        #[arg(long, default_value_t = 7)]
+        keepalive_margin_days: u64,
+        /// The most wei to send with one keepalive or activation (the excess of the value over
+        /// the fee is refunded); default: no cap.
+        #[arg(long)]
+        max_data_fee: Option<U256>,
+        /// Percent added to the data fee the chain asks for (it can grow before the
+        /// transaction is mined; the excess is refunded).
+        #[arg(long, default_value_t = 10)]
+        data_fee_margin: u64,
+        /// Report programs that need a keepalive or activation without sending either.
+        #[arg(long)]
+        no_upkeep: bool,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -152,7 +171,7 @@ fn history(v: &Verification, source: &Source) -> Result<(History, u64), Error> {
                 .collect();
             let mut logs = rpc.get_logs(&addresses, source.from_block, head)?;
             // Holders' events come from the assets' holders.
-            let holders = holders(v);
+            let holders = watch::holders(&v.doc);
             if !holders.is_empty() {
                 logs.extend(rpc.get_logs(&holders, source.from_block, head)?);
             }
@@ -172,24 +191,6 @@ fn history(v: &Verification, source: &Source) -> Result<(History, u64), Error> {
                 .unwrap_or(0)
         });
     Ok((h, now))
-}
-
-/// The holders of the document's assets on its chain.
-fn holders(v: &Verification) -> Vec<alloy_primitives::Address> {
-    let mut out = Vec::new();
-    for c in &v.doc.channels {
-        for h in &c.states {
-            for a in &h.state().outcome.assets {
-                if a.chainID == v.doc.chain_id
-                    && !a.ethHolder.is_zero()
-                    && !out.contains(&a.ethHolder)
-                {
-                    out.push(a.ethHolder);
-                }
-            }
-        }
-    }
-    out
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
@@ -329,11 +330,22 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             legacy,
             follow,
             interval,
+            keepalive_margin_days,
+            max_data_fee,
+            data_fee_margin,
+            no_upkeep,
             json,
         } => {
             let v = load(&document)?;
             let signer = key.as_deref().map(watch::parse_key).transpose()?;
-            let mut sent: Vec<(alloy_primitives::B256, u64)> = Vec::new();
+            let policy = Policy {
+                margin: keepalive_margin_days.saturating_mul(lifetime::DAY),
+                fee_margin_percent: data_fee_margin,
+                max_fee: max_data_fee,
+                act: !no_upkeep,
+                ..Policy::default()
+            };
+            let mut memory = Memory::default();
             loop {
                 let (h, now) = history(&v, &source)?;
                 let ctx = Context {
@@ -342,25 +354,26 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     history: &h,
                     now,
                 };
-                let mut alarms = watch::scan(&ctx);
-                if let (Some(signer), Some(url)) = (&signer, &source.rpc_url) {
-                    let rpc = Rpc::new(url);
-                    for a in &mut alarms {
-                        let key = (a.channel_id, a.registered_version);
-                        if sent.contains(&key) {
-                            continue;
-                        }
-                        if let Some(call) = a.call() {
-                            let call = call.clone();
-                            a.sent =
-                                Some(watch::send(&rpc, signer, &call, SendOptions { legacy })?);
-                            sent.push(key);
-                        }
+                let (alarms, programs, ok) = match &source.rpc_url {
+                    Some(url) => {
+                        let rpc = Rpc::new(url);
+                        let node = RpcNode {
+                            rpc: &rpc,
+                            opts: SendOptions { legacy },
+                        };
+                        let p = watch::poll(&node, &ctx, signer.as_ref(), &policy, &mut memory)?;
+                        let ok = p.ok();
+                        (p.alarms, Some(p.programs), ok)
                     }
-                }
-                let ok = alarms.iter().all(|a| a.action == Action::Refute);
+                    None => {
+                        let alarms = watch::scan(&ctx);
+                        let ok = alarms.iter().all(|a| a.action == Action::Refute);
+                        (alarms, None, ok)
+                    }
+                };
                 let mut report = Report::new(&v);
                 report.now = Some(now);
+                report.programs = programs;
                 report.alarms = Some(alarms);
                 print(&report, json);
                 if !follow {

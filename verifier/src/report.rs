@@ -3,6 +3,7 @@
 
 use crate::chain::Effect;
 use crate::check::{Finding, Severity};
+use crate::lifetime::{Plan, ProgramCheck, Status};
 use crate::predict::{ChannelPrediction, Decision, Operation};
 use crate::watch::{Action, Alarm};
 use crate::Verification;
@@ -64,6 +65,9 @@ pub struct Report {
     /// Per channel, the predictions.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub predictions: Vec<ChannelPrediction>,
+    /// The Stylus programs the watcher checked, and what it did to keep them usable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub programs: Option<Vec<ProgramCheck>>,
     /// The stale registrations the watcher found.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alarms: Option<Vec<Alarm>>,
@@ -110,6 +114,7 @@ impl Report {
             findings: v.findings.clone(),
             now: None,
             predictions: Vec::new(),
+            programs: None,
             alarms: None,
         }
     }
@@ -222,6 +227,9 @@ impl Report {
                 );
             }
         }
+        if let Some(programs) = &self.programs {
+            write_programs(&mut s, programs);
+        }
         if let Some(alarms) = &self.alarms {
             if alarms.is_empty() {
                 let _ = writeln!(s, "\nwatch: no stale registration");
@@ -247,9 +255,64 @@ impl Report {
                 if let Some(h) = a.sent {
                     let _ = writeln!(s, "    sent: transaction {h}");
                 }
+                if let Some(why) = &a.blocked {
+                    let _ = writeln!(s, "    NOT SENT: {why}");
+                }
             }
         }
         s
+    }
+}
+
+fn write_programs(s: &mut String, programs: &[ProgramCheck]) {
+    if programs.is_empty() {
+        let _ = writeln!(s, "\nprograms: no Stylus program among the contracts");
+        return;
+    }
+    let _ = writeln!(s, "\nprograms:");
+    for p in programs {
+        let state = match &p.status {
+            Status::Active { time_left, age } => format!(
+                "active, {time_left} s left ({:.1} days), {age} s old",
+                *time_left as f64 / 86_400.0
+            ),
+            Status::Expired { age } => format!("EXPIRED, {age} s old"),
+            Status::NeedsUpgrade {
+                version,
+                stylus_version,
+            } => format!("NEEDS UPGRADE from version {version} to {stylus_version}"),
+            Status::NotActivated => "NOT ACTIVATED".to_owned(),
+            Status::Unknown { error } => format!("unknown: {error}"),
+        };
+        let _ = writeln!(s, "  {} (code hash {}): {state}", p.address, p.codehash);
+        let what = match p.plan {
+            Plan::Nothing | Plan::Unknown => None,
+            Plan::Keepalive => Some("keepalive (codehashKeepalive)"),
+            Plan::Activate => Some("reactivation (activateProgram)"),
+            Plan::TooSoon => Some("keepalive, not allowed yet"),
+        };
+        if let Some(what) = what {
+            let fee = match (p.data_fee, p.value) {
+                (Some(f), Some(v)) => format!(", data fee {f} wei, sending {v} wei"),
+                (Some(f), None) => format!(", data fee {f} wei"),
+                _ => String::new(),
+            };
+            let _ = writeln!(s, "    needs {what}{fee}");
+        }
+        if let Some(h) = p.sent {
+            let status = match p.confirmed {
+                Some(true) => "succeeded",
+                Some(false) => "FAILED",
+                None => "not mined yet",
+            };
+            let _ = writeln!(s, "    sent: transaction {h} ({status})");
+        }
+        if let Some(n) = &p.note {
+            let _ = writeln!(s, "    note: {n}");
+        }
+        if !p.usable {
+            let _ = writeln!(s, "    calls into it fail");
+        }
     }
 }
 

@@ -1,5 +1,5 @@
 //! A small blocking JSON-RPC client for the calls the verifier makes: logs, blocks, the
-//! chain ID, nonces, gas and raw transactions.
+//! chain ID, nonces, gas, code, `eth_call`, raw transactions and their receipts.
 
 use crate::error::{Error, Result};
 use crate::events::{parse_quantity, Log};
@@ -14,6 +14,37 @@ pub struct Rpc {
     url: String,
     agent: ureq::Agent,
     id: Cell<u64>,
+}
+
+/// What an `eth_call` did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CallResult {
+    /// It returned this data.
+    Return(Bytes),
+    /// It reverted with this data (possibly empty).
+    Revert(Bytes),
+    /// It failed otherwise; the node's message.
+    Failed(String),
+}
+
+/// Reads a JSON-RPC error object of `eth_call`: geth reports a revert as code 3 with the revert
+/// data in `data`, and any other failure with a message only.
+fn call_error(err: &Value) -> CallResult {
+    let message = err
+        .get("message")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let data = err
+        .get("data")
+        .and_then(Value::as_str)
+        .and_then(|d| d.parse::<Bytes>().ok());
+    match data {
+        Some(d) => CallResult::Revert(d),
+        None if message.contains("execution reverted") => CallResult::Revert(Bytes::new()),
+        None if message.is_empty() => CallResult::Failed(err.to_string()),
+        None => CallResult::Failed(message),
+    }
 }
 
 /// A log as `eth_getLogs` returns it (other fields are ignored).
@@ -51,6 +82,15 @@ impl Rpc {
     /// # Errors
     /// [`Error::Rpc`] if the request fails or the endpoint returns an error.
     pub fn call(&self, method: &str, params: Value) -> Result<Value> {
+        self.exchange(method, params)?
+            .map_err(|err| Error::Rpc(format!("{method}: {err}")))
+    }
+
+    /// Calls `method` with `params`: its result, or the error object the endpoint returned.
+    ///
+    /// # Errors
+    /// [`Error::Rpc`] if the request fails or the answer is no JSON-RPC response.
+    fn exchange(&self, method: &str, params: Value) -> Result<std::result::Result<Value, Value>> {
         let id = self.id.get();
         self.id.set(id + 1);
         let body = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
@@ -70,11 +110,11 @@ impl Rpc {
         }
         let mut v: Value = serde_json::from_str(&text)
             .map_err(|e| Error::Rpc(format!("{method}: not JSON: {e}")))?;
-        if let Some(err) = v.get("error") {
-            return Err(Error::Rpc(format!("{method}: {err}")));
+        if let Some(err) = v.get_mut("error") {
+            return Ok(Err(err.take()));
         }
         v.get_mut("result")
-            .map(Value::take)
+            .map(|r| Ok(r.take()))
             .ok_or_else(|| Error::Rpc(format!("{method}: no result")))
     }
 
@@ -183,6 +223,76 @@ impl Rpc {
             "eth_estimateGas",
             json!([{"from": from, "to": to, "data": data}]),
         )
+    }
+
+    /// `eth_estimateGas` of a call sending `value` wei.
+    ///
+    /// # Errors
+    /// [`Error::Rpc`], which includes a call the node sees revert.
+    pub fn estimate_gas_with_value(
+        &self,
+        from: Address,
+        to: Address,
+        data: &Bytes,
+        value: U256,
+    ) -> Result<u64> {
+        if value.is_zero() {
+            return self.estimate_gas(from, to, data);
+        }
+        self.quantity(
+            "eth_estimateGas",
+            json!([{"from": from, "to": to, "data": data, "value": value}]),
+        )
+    }
+
+    /// `eth_getCode(address, "latest")`.
+    ///
+    /// # Errors
+    /// [`Error::Rpc`].
+    pub fn code(&self, address: Address) -> Result<Bytes> {
+        let v = self.call("eth_getCode", json!([address, "latest"]))?;
+        serde_json::from_value(v.clone())
+            .map_err(|_| Error::Rpc(format!("eth_getCode: not bytes: {v}")))
+    }
+
+    /// `eth_call` at the latest block: the return data, the revert data, or the node's message
+    /// for a call that failed without reverting (such as one into an expired Stylus program,
+    /// which nitro reports as `error ProgramExpired(...)` without data).
+    ///
+    /// # Errors
+    /// [`Error::Rpc`] if the request fails or the answer is unusable.
+    pub fn eth_call(
+        &self,
+        from: Address,
+        to: Address,
+        data: &Bytes,
+        value: U256,
+    ) -> Result<CallResult> {
+        let call = json!({"from": from, "to": to, "data": data, "value": value});
+        match self.exchange("eth_call", json!([call, "latest"]))? {
+            Ok(v) => serde_json::from_value(v.clone())
+                .map(CallResult::Return)
+                .map_err(|_| Error::Rpc(format!("eth_call: not bytes: {v}"))),
+            Err(err) => Ok(call_error(&err)),
+        }
+    }
+
+    /// The status of a mined transaction (`eth_getTransactionReceipt`): `None` while it is not
+    /// mined, else whether it succeeded.
+    ///
+    /// # Errors
+    /// [`Error::Rpc`].
+    pub fn receipt(&self, tx: B256) -> Result<Option<bool>> {
+        let v = self.call("eth_getTransactionReceipt", json!([tx]))?;
+        if v.is_null() {
+            return Ok(None);
+        }
+        let status = v
+            .get("status")
+            .and_then(Value::as_str)
+            .and_then(|s| parse_quantity(s).ok())
+            .ok_or_else(|| Error::Rpc(format!("eth_getTransactionReceipt: no status in {v}")))?;
+        Ok(Some(status == 1))
     }
 
     /// `eth_sendRawTransaction`: returns the transaction hash.

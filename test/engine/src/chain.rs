@@ -1,14 +1,18 @@
 //! A small chain for tests: one [`StylusEvm`] over an in-memory database, with helpers to place
-//! and create contracts, send transactions and read state.
+//! and create contracts, send transactions and read state, and hooks on program lifetimes (a
+//! program's activation time and version, the chain's Stylus version: [`crate::arbwasm`]).
 
+use crate::arbwasm::{
+    hours_since_arbitrum, record_slot, LifetimeParams, ProgramRecord, ARBOS_STATE,
+};
 use crate::evm::StylusEvm;
-use crate::program::deployed_code;
+use crate::program::{deployed_code, is_stylus};
 use revm::bytecode::Bytecode;
 use revm::context::result::{ExecutionResult, HaltReason, Output};
 use revm::context::{BlockEnv, CfgEnv, Context, Journal, TxEnv};
 use revm::database::InMemoryDB;
 use revm::primitives::hardfork::SpecId;
-use revm::primitives::{Address, Bytes, Log, TxKind, U256};
+use revm::primitives::{keccak256, Address, Bytes, Log, TxKind, B256, U256};
 use revm::state::AccountInfo;
 use revm::{DatabaseRef, ExecuteCommitEvm, ExecuteEvm, MainContext};
 
@@ -101,8 +105,17 @@ impl Chain {
             gas_limit: u64::MAX,
             ..Default::default()
         };
+        let mut db = InMemoryDB::default();
+        // ArbOS's state account has a nonce, so that it is never an empty account.
+        db.insert_account_info(
+            ARBOS_STATE,
+            AccountInfo {
+                nonce: 1,
+                ..Default::default()
+            },
+        );
         let ctx = Context::mainnet()
-            .with_db(InMemoryDB::default())
+            .with_db(db)
             .with_cfg(cfg)
             .with_block(block);
         Chain {
@@ -119,8 +132,19 @@ impl Chain {
         db.insert_account_info(a, info);
     }
 
-    /// Places runtime `code` at `a` (EVM bytecode or deployed Stylus code).
+    /// Places runtime `code` at `a` (EVM bytecode or deployed Stylus code). Stylus code counts
+    /// as activated now unless its code hash is active already or the chain's
+    /// [`LifetimeParams::activate_on_deploy`] is off.
     pub fn place(&mut self, a: Address, code: Bytes) {
+        if is_stylus(&code) && self.evm.stylus.lifetime().activate_on_deploy {
+            let hash = keccak256(&code);
+            let now = self.timestamp();
+            let params = self.evm.stylus.lifetime();
+            if self.program_record(hash).active(now, params).is_err() {
+                let record = ProgramRecord::activated(&code, now, params);
+                self.set_program_record(hash, record);
+            }
+        }
         let db = &mut self.evm.ctx.journaled_state.database;
         let balance = db
             .basic_ref(a)
@@ -181,6 +205,58 @@ impl Chain {
             .map_or_else(Bytes::new, |c| c.original_bytes())
     }
 
+    /// An account's code hash (`keccak256` of its code; that of no code for an empty account).
+    pub fn code_hash(&self, a: Address) -> B256 {
+        keccak256(self.code(a))
+    }
+
+    /// The chain's rules for program lifetimes.
+    pub fn lifetime(&self) -> &LifetimeParams {
+        self.evm.stylus.lifetime()
+    }
+
+    /// Sets the chain's rules for program lifetimes.
+    pub fn set_lifetime(&mut self, params: LifetimeParams) {
+        self.evm.stylus.set_lifetime(params);
+    }
+
+    /// Sets the chain's Stylus version, as an ArbOS upgrade does: programs activated under
+    /// another version need `activateProgram` again.
+    pub fn set_stylus_version(&mut self, version: u16) {
+        let mut p = self.lifetime().clone();
+        p.version = version;
+        self.set_lifetime(p);
+    }
+
+    /// The activation record of code hash `codehash` (all zero if it has none).
+    pub fn program_record(&self, codehash: B256) -> ProgramRecord {
+        let word = self.storage(ARBOS_STATE, record_slot(codehash));
+        ProgramRecord::unpack(B256::from(word))
+    }
+
+    /// Sets the activation record of code hash `codehash`.
+    pub fn set_program_record(&mut self, codehash: B256, record: ProgramRecord) {
+        let word = U256::from_be_bytes(record.pack().0);
+        self.set_storage(ARBOS_STATE, record_slot(codehash), word);
+    }
+
+    /// Sets when the program at `program` was activated (or last kept alive), as nitro records
+    /// it: in whole hours since 2015-01-16 06:00 UTC.
+    pub fn set_activation_time(&mut self, program: Address, t: u64) {
+        let hash = self.code_hash(program);
+        let mut r = self.program_record(hash);
+        r.activated_at = hours_since_arbitrum(t);
+        self.set_program_record(hash, r);
+    }
+
+    /// Sets the Stylus version the program at `program` was activated under (0: never).
+    pub fn set_program_version(&mut self, program: Address, version: u16) {
+        let hash = self.code_hash(program);
+        let mut r = self.program_record(hash);
+        r.version = version;
+        self.set_program_record(hash, r);
+    }
+
     /// The block time.
     pub fn timestamp(&self) -> u64 {
         self.evm.ctx.block.timestamp.saturating_to()
@@ -215,7 +291,12 @@ impl Chain {
 
     /// Runs a call without committing it (a view).
     pub fn view(&mut self, from: Address, to: Address, data: Vec<u8>) -> Outcome {
-        let tx = self.tx(from, TxKind::Call(to), data.into(), U256::ZERO);
+        self.simulate(from, to, data, U256::ZERO)
+    }
+
+    /// Runs a call with `value` without committing it (what `eth_call` does).
+    pub fn simulate(&mut self, from: Address, to: Address, data: Vec<u8>, value: U256) -> Outcome {
+        let tx = self.tx(from, TxKind::Call(to), data.into(), value);
         self.evm.stylus.clear_trap();
         let mut o = Outcome::from(self.evm.transact(tx).expect("a valid transaction").result);
         o.trap = self.evm.stylus.last_trap().cloned();

@@ -1,10 +1,14 @@
 //! An EVM that runs Stylus programs: revm's mainnet EVM with a second frame kind.
 //!
-//! `frame_init` starts a [`StylusFrame`] for a call to code beginning with `EF F0 00` and revm's
-//! own `EthFrame` for everything else (EVM code, precompiles, creates), so EVM contracts and
-//! Stylus programs call each other in one frame loop over one journal, and revm's handler does
-//! validation, intrinsic gas, refunds and the commit.
+//! `frame_init` starts a [`StylusFrame`] for a call to code beginning with `EF F0 00`, answers a
+//! call to ArbWasm (`0x71`, [`crate::arbwasm`]) at once, and starts revm's own `EthFrame` for
+//! everything else (EVM code, precompiles, creates), so EVM contracts and Stylus programs call
+//! each other in one frame loop over one journal, and revm's handler does validation, intrinsic
+//! gas, refunds and the commit. A create that deploys a Stylus program records it as activated
+//! ([`crate::arbwasm::on_deploy`]). ArbWasm is warm from the start of every transaction, as
+//! Arbitrum's precompiles are (go-ethereum 49b38a63, core/vm/contracts.go:248-256).
 
+use crate::arbwasm::{self, ARBWASM};
 use crate::frame::StylusFrame;
 use crate::program::is_stylus;
 use crate::runtime::StylusRuntime;
@@ -19,12 +23,13 @@ use revm::handler::evm::{ContextDbError, FrameInitResult, FrameTr};
 use revm::handler::instructions::EthInstructions;
 use revm::handler::{
     EthFrame, EthPrecompiles, EvmTr, FrameInitOrResult, FrameResult, Handler, ItemOrResult,
-    MainnetHandler,
+    MainnetHandler, PrecompileProvider,
 };
 use revm::interpreter::interpreter::EthInterpreter;
 use revm::interpreter::interpreter_action::FrameInit;
-use revm::interpreter::{CallScheme, FrameInput};
+use revm::interpreter::{CallInputs, CallScheme, FrameInput, InterpreterResult};
 use revm::primitives::hardfork::SpecId;
+use revm::primitives::AddressSet;
 use revm::state::EvmState;
 use revm::{DatabaseCommit, ExecuteCommitEvm, ExecuteEvm};
 
@@ -65,7 +70,7 @@ pub struct StylusEvm<CTX> {
     /// The EVM's instruction table.
     pub instruction: EthInstructions<EthInterpreter, CTX>,
     /// The precompiles.
-    pub precompiles: EthPrecompiles,
+    pub precompiles: ArbPrecompiles,
     /// The frames.
     pub frame_stack: FrameStack<AnyFrame>,
     /// The Stylus runtime.
@@ -79,11 +84,57 @@ impl<CTX: ContextTr> StylusEvm<CTX> {
         StylusEvm {
             ctx,
             instruction: EthInstructions::new_mainnet_with_spec(spec),
-            precompiles: EthPrecompiles::new(spec),
+            precompiles: ArbPrecompiles::new(spec),
             frame_stack: FrameStack::new_prealloc(8),
             stylus: StylusRuntime::default(),
         }
     }
+}
+
+/// Ethereum's precompiles, with ArbWasm's address among the warm ones. ArbWasm itself runs in
+/// [`StylusEvm`]'s `frame_init`, which needs the Stylus runtime.
+#[derive(Debug)]
+pub struct ArbPrecompiles {
+    /// The Ethereum precompiles of the spec.
+    pub eth: EthPrecompiles,
+    warm: AddressSet,
+}
+
+impl ArbPrecompiles {
+    /// The precompiles of `spec`.
+    pub fn new(spec: SpecId) -> Self {
+        let eth = EthPrecompiles::new(spec);
+        let mut warm = eth.warm_addresses().clone();
+        warm.insert(ARBWASM);
+        ArbPrecompiles { eth, warm }
+    }
+}
+
+impl<CTX: ContextTr> PrecompileProvider<CTX> for ArbPrecompiles {
+    type Output = InterpreterResult;
+
+    fn set_spec(&mut self, spec: <CTX::Cfg as Cfg>::Spec) -> bool {
+        let changed = <EthPrecompiles as PrecompileProvider<CTX>>::set_spec(&mut self.eth, spec);
+        self.warm.clone_from(self.eth.warm_addresses());
+        self.warm.insert(ARBWASM);
+        changed
+    }
+
+    fn run(
+        &mut self,
+        context: &mut CTX,
+        inputs: &CallInputs,
+    ) -> Result<Option<InterpreterResult>, String> {
+        <EthPrecompiles as PrecompileProvider<CTX>>::run(&mut self.eth, context, inputs)
+    }
+
+    fn warm_addresses(&self) -> &AddressSet {
+        &self.warm
+    }
+}
+
+fn arbwasm_call(init: &FrameInit) -> bool {
+    matches!(&init.frame_input, FrameInput::Call(i) if i.bytecode_address == ARBWASM)
 }
 
 fn stylus_call(init: &FrameInit) -> bool {
@@ -94,7 +145,7 @@ fn stylus_call(init: &FrameInit) -> bool {
 impl<CTX: ContextTr> EvmTr for StylusEvm<CTX> {
     type Context = CTX;
     type Instructions = EthInstructions<EthInterpreter, CTX>;
-    type Precompiles = EthPrecompiles;
+    type Precompiles = ArbPrecompiles;
     type Frame = AnyFrame;
 
     fn all(
@@ -102,7 +153,7 @@ impl<CTX: ContextTr> EvmTr for StylusEvm<CTX> {
     ) -> (
         &CTX,
         &Self::Instructions,
-        &EthPrecompiles,
+        &ArbPrecompiles,
         &FrameStack<AnyFrame>,
     ) {
         (
@@ -118,7 +169,7 @@ impl<CTX: ContextTr> EvmTr for StylusEvm<CTX> {
     ) -> (
         &mut CTX,
         &mut Self::Instructions,
-        &mut EthPrecompiles,
+        &mut ArbPrecompiles,
         &mut FrameStack<AnyFrame>,
     ) {
         (
@@ -151,7 +202,22 @@ impl<CTX: ContextTr> EvmTr for StylusEvm<CTX> {
             _ => None,
         };
         self.stylus.push_frame(acting);
-        let res = if stylus_call(&init) {
+        let res = if arbwasm_call(&init) {
+            let FrameInit {
+                depth,
+                frame_input: FrameInput::Call(inputs),
+                ..
+            } = init
+            else {
+                unreachable!("arbwasm_call matched a call")
+            };
+            ItemOrResult::Result(arbwasm::call(
+                &mut self.ctx,
+                &mut self.stylus,
+                depth,
+                &inputs,
+            )?)
+        } else if stylus_call(&init) {
             let FrameInit {
                 depth,
                 memory,
@@ -222,6 +288,11 @@ impl<CTX: ContextTr> EvmTr for StylusEvm<CTX> {
         &mut self,
         result: FrameResult,
     ) -> Result<Option<FrameResult>, ContextDbError<CTX>> {
+        if let FrameResult::Create(out) = &result {
+            if let (true, Some(created)) = (out.result.result.is_ok(), out.address) {
+                arbwasm::on_deploy(&mut self.ctx, &self.stylus, created)?;
+            }
+        }
         if self.frame_stack.get().is_finished() {
             self.frame_stack.pop();
             self.stylus.pop_frame();

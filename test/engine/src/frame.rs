@@ -8,11 +8,15 @@
 //! resuming the program with their results. It commits its checkpoint when the program returns
 //! 0 and reverts it otherwise, so a revert at any depth rolls back exactly what the EVM would.
 //!
+//! A program that is not active (never activated, outdated or expired: [`crate::arbwasm`]) fails
+//! before it runs, consuming the call's gas.
+//!
 //! How a call ends, as on Arbitrum: a return or a revert keeps the unspent gas (whole gas,
 //! rounded down from ink), less the EVM memory cost of the returned data; a trap or a host call
 //! with bad arguments is a failure, which reverts without data and keeps the unspent gas;
 //! running out of ink or stack consumes all of it.
 
+use crate::arbwasm;
 use crate::host::{CallKind, Env, HostData, HostReq, Meter};
 use crate::instrument::{INK_LEFT, INK_STATUS, STACK_LEFT};
 use crate::pricing::{return_data_gas, write_ink, EVM_API_INK};
@@ -150,6 +154,14 @@ impl StylusFrame {
         }
         let target = inputs.target_address;
         let (hash, code) = &inputs.known_bytecode;
+        // A program that was never activated, is outdated or has expired fails before it runs,
+        // with a Go error that is no revert: all gas consumed, no data (nitro 6dce8d13,
+        // arbos/programs/programs.go:213-216; go-ethereum 49b38a63, core/vm/evm.go:326-336).
+        if let Err(e) = arbwasm::check_callable(ctx, rt, *hash)? {
+            rt.trapped(inputs.bytecode_address, arbwasm::error_text(&e));
+            let r = InstructionResult::NotActivated;
+            return Ok(fail_early(ctx, checkpoint, gas, &inputs, r));
+        }
         let program = match rt.program(*hash, code.original_byte_slice()) {
             Ok(p) => p,
             Err(e) => {

@@ -10,6 +10,8 @@
 //! for tests: deploy, call, read state.
 //!
 //! - [`program`]: the deployed code format, decompression and validation;
+//! - [`arbwasm`]: program lifetimes (activation, expiry, keepalive, upgrades) and the ArbWasm
+//!   precompile at `0x71`;
 //! - [`instrument`]: the metering passes Stylus applies at activation;
 //! - [`host`]: the host functions and what a suspended program asks for;
 //! - [`frame`]: one running program call;
@@ -19,6 +21,7 @@
 //! - [`profile`]: where a program call's gas went;
 //! - [`chain`]: a small test chain over an in-memory database.
 
+pub mod arbwasm;
 pub mod chain;
 pub mod evm;
 pub mod frame;

@@ -3,6 +3,7 @@
 //! the reasons programs were rejected, and what Stylus tracks per transaction: the memory pages
 //! open, the frames on the call stack (for `msg_reentrant`) and the programs called recently.
 
+use crate::arbwasm::LifetimeParams;
 use crate::host::{linker, HostData};
 use crate::pricing::{CacheModel, Pages, StylusParams};
 use crate::profile::GasProfile;
@@ -18,6 +19,7 @@ pub struct StylusRuntime {
     /// The host functions.
     pub linker: Linker<HostData>,
     params: StylusParams,
+    lifetime: LifetimeParams,
     programs: HashMap<B256, Result<Program, ProgramError>>,
     compilations: usize,
     last_trap: Option<(Address, String)>,
@@ -60,6 +62,7 @@ impl StylusRuntime {
             engine,
             linker,
             params,
+            lifetime: LifetimeParams::default(),
             programs: HashMap::new(),
             compilations: 0,
             last_trap: None,
@@ -79,6 +82,17 @@ impl StylusRuntime {
     pub fn set_params(&mut self, params: StylusParams) {
         self.params = params;
         self.programs.clear();
+    }
+
+    /// The chain's rules for program lifetimes: versions, expiry, keepalive, data fees.
+    pub fn lifetime(&self) -> &LifetimeParams {
+        &self.lifetime
+    }
+
+    /// Sets the rules for program lifetimes (a new Stylus version, another expiry, ...). The
+    /// compiled programs stay valid: only the activation records decide what may run.
+    pub fn set_lifetime(&mut self, lifetime: LifetimeParams) {
+        self.lifetime = lifetime;
     }
 
     /// The program of deployed code `code` with hash `hash`: decompressed, validated,
