@@ -153,24 +153,25 @@ contract Adjudicator {
             if (state.outcome().locked().length() != 0) revert HasLockedFunds();
             uint64 version = state.version();
             uint256 cd = params.challengeDuration();
-            (bool changed, uint64 timeout) =
+            (bool changed, uint64 timeout, bool same) =
                 registry.registerVirtual(id, key, version, h, cd, state.isFinal());
-            if (changed) {
-                _requireCanonical(params, state);
-                // v1 emits the virtual channel's update from the Adjudicator; go-perun watches it.
-                emit Disputes.ChannelUpdate(id, version, Disputes.DISPUTE, timeout);
-            }
+            if (!same) _requireCanonical(params, state);
+            // v1 emits the virtual channel's update from the Adjudicator; go-perun watches it.
+            if (changed) emit Disputes.ChannelUpdate(id, version, Disputes.DISPUTE, timeout);
         } else {
             uint64 version = state.version();
             uint256 cd = params.challengeDuration();
             bool hasApp = params.app() != address(0);
-            (bool changed,) = _disputes.register(key, id, version, h, cd, hasApp, state.isFinal());
-            if (changed) _requireCanonical(params, state);
+            // A sub-channel (keyed by its funding, not its ID) keeps a record it cannot replace.
+            (,, bool same) =
+                _disputes.register(key, id, version, h, cd, hasApp, state.isFinal(), key != id);
+            if (!same) _requireCanonical(params, state);
         }
     }
 
-    /// @dev A state whose hash is recorded, and its params, must be canonical encodings; one
-    /// whose hash equals the recorded one is (equal hashes, equal bytes), and is not walked.
+    /// @dev A state given to `register`, and its params, must be canonical encodings: one whose
+    /// hash is the recorded one is (equal hashes, equal bytes) and is not walked; any other is,
+    /// whether it is now recorded or (a sub-channel's) the record is kept.
     function _requireCanonical(ParamsRef params, StateRef state) internal pure {
         params.requireCanonical();
         state.requireCanonical();

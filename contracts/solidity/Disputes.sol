@@ -83,11 +83,14 @@ library Disputes {
 
     /// @notice Registers a state, or refutes the registered one with it (SPEC section 3): the
     /// same state again changes nothing; otherwise a registered channel takes only a higher
-    /// version, in its DISPUTE phase, before its timeout. A first registration times out after
+    /// version, in its DISPUTE phase, before its timeout (a sub-channel's record that cannot be
+    /// replaced is kept, without a revert). A first registration times out after
     /// the challenge duration, a final state at once; a refutation keeps the timeout it found.
     /// @param challengeDuration The params' challenge duration; like v1, its low 64 bits count.
+    /// @param keep Whether a record the state cannot replace is kept rather than reverting on.
     /// @return changed Whether the record changed (and `ChannelUpdate` was emitted).
     /// @return timeout The record's timeout afterwards.
+    /// @return same Whether the record held this very state already (it then changed nothing).
     function register(
         mapping(bytes32 => Dispute) storage disputes,
         bytes32 key,
@@ -96,17 +99,30 @@ library Disputes {
         bytes32 stateHash,
         uint256 challengeDuration,
         bool hasApp,
-        bool isFinal
-    ) internal returns (bool changed, uint64 timeout) {
+        bool isFinal,
+        bool keep
+    ) internal returns (bool changed, uint64 timeout, bool same) {
         Dispute memory old = disputes[key];
         // v1 stores the challenge duration in 64 bits and truncates it the same way (SPEC 3).
         // forge-lint: disable-next-line(unsafe-typecast)
         uint64 cd = uint64(challengeDuration);
         if (old.stateHash != 0) {
-            if (old.stateHash == stateHash) return (false, old.timeout);
-            if (old.version >= version) revert VersionTooLow();
-            if (old.phase != DISPUTE) revert NotInDisputePhase();
-            if (block.timestamp >= old.timeout) revert RefutationTimeoutPassed();
+            if (old.stateHash == stateHash) return (false, old.timeout, true);
+            // With `keep` (a sub-channel registered with its parent), a record the state cannot
+            // replace is kept (perun-channel's `dispute::kept`): the parent stays
+            // registrable whatever was done to the record first, and concludes with it.
+            if (old.version >= version) {
+                if (keep) return (false, old.timeout, false);
+                revert VersionTooLow();
+            }
+            if (old.phase != DISPUTE) {
+                if (keep) return (false, old.timeout, false);
+                revert NotInDisputePhase();
+            }
+            if (block.timestamp >= old.timeout) {
+                if (keep) return (false, old.timeout, false);
+                revert RefutationTimeoutPassed();
+            }
             // Safe: a timestamp fits in 64 bits until the year 584,942,417,355.
             // forge-lint: disable-next-line(unsafe-typecast)
             timeout = isFinal ? uint64(block.timestamp) : old.timeout;
@@ -114,7 +130,7 @@ library Disputes {
             timeout = isFinal ? uint64(block.timestamp) : deadline(cd);
         }
         store(disputes, key, id, Dispute(timeout, cd, version, DISPUTE, hasApp, stateHash));
-        return (true, timeout);
+        return (true, timeout, false);
     }
 
     /// @notice Concludes a registered channel whose registered state hashes to `stateHash` once

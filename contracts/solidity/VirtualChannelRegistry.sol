@@ -71,9 +71,11 @@ contract VirtualChannelRegistry {
         bytes32 key = Allocations.key(id, outcome, totals);
         uint64 version = state.version();
         uint256 cd = params.challengeDuration();
-        (bool changed,) = _disputes.register(key, id, version, h, cd, false, state.isFinal());
-        // A recorded hash is that of a canonical encoding (`Calldata.requireCanonical`).
-        if (changed) {
+        (,, bool same) =
+            _disputes.register(key, id, version, h, cd, false, state.isFinal(), false);
+        // A state is canonical if its hash is recorded already (equal hashes, equal bytes);
+        // otherwise, now recorded, it must be found so (`Calldata.requireCanonical`).
+        if (!same) {
             params.requireCanonical();
             state.requireCanonical();
         }
@@ -104,9 +106,11 @@ contract VirtualChannelRegistry {
     // -----------------------------------------------------------------------------------------
 
     /// @notice Registers or refutes, under `key`, a virtual channel's state that the Adjudicator
-    /// verified (and whose funding it checked against the parent's SubAlloc).
+    /// verified (and whose funding it checked against the parent's SubAlloc). Under a funded key
+    /// (a sub-channel), a record the state cannot replace is kept as it is.
     /// @return changed Whether the record changed.
     /// @return timeout The record's timeout afterwards.
+    /// @return same Whether the record held this very state already.
     function registerVirtual(
         bytes32 channelID,
         bytes32 key,
@@ -114,9 +118,10 @@ contract VirtualChannelRegistry {
         bytes32 stateHash,
         uint256 challengeDuration,
         bool isFinal
-    ) external onlyAdjudicator returns (bool changed, uint64 timeout) {
+    ) external onlyAdjudicator returns (bool changed, uint64 timeout, bool same) {
+        // A sub-channel (keyed by its funding, not its ID) keeps a record it cannot replace.
         return _disputes.register(
-            key, channelID, version, stateHash, challengeDuration, false, isFinal
+            key, channelID, version, stateHash, challengeDuration, false, isFinal, key != channelID
         );
     }
 

@@ -9,8 +9,11 @@ import {PerunTest} from "./utils/PerunTest.sol";
 /// @notice Each call is a transaction of its own (forge runs with `isolate = true`), so the gas
 /// read with `vm.lastCallGas()` is what a node charges: 21,000 + calldata + execution, after
 /// refunds, with cold storage. Each figure is recorded in `snapshots/GasTest.json` (checked in
-/// CI with FORGE_SNAPSHOT_CHECK) and held to its budget. Reference (v1 at 200 runs, from
-/// test/fixtures/reference-gas.csv) in brackets.
+/// CI with FORGE_SNAPSHOT_CHECK) and held to its budget. Two budgets of issue 3 were raised by
+/// issue 13's safety fixes, which cost gas where a state's hash is recorded (the walk that finds
+/// its encoding canonical) and where a sub-channel's record is found (its funding key):
+/// concludeFinal 129,000 -> 131,000, the v1-path virtual dispute 528,500 -> 531,000. Reference
+/// (v1 at 200 runs, from test/fixtures/reference-gas.csv) in brackets.
 contract GasTest is PerunTest {
     uint256 internal constant A = 1 ether;
     uint256 internal constant B = 2 ether;
@@ -39,7 +42,7 @@ contract GasTest is PerunTest {
         Channel.Params memory p = funded(address(0));
         Channel.State memory s = state(p, 5, bals2(B, A), true);
         adj.concludeFinal(p, s, sigsOf(p, s));
-        measure("concludeFinal", 129_000);
+        measure("concludeFinal", 131_000);
     }
 
     /// register, first [109,077]; refutation [77,074]; conclude [103,425]
@@ -87,16 +90,16 @@ contract GasTest is PerunTest {
 
         uint256 total;
         adj.register(signed(ai, ais), one(signed(v, vs)));
-        total += measure("virtual: register A-I", 528_500);
+        total += measure("virtual: register A-I", 531_000);
         adj.register(signed(ib, ibs), one(signed(v, vs)));
-        total += measure("virtual: register I-B", 528_500);
+        total += measure("virtual: register I-B", 531_000);
         vm.warp(block.timestamp + CD);
         adj.conclude(ai, ais, oneState(vs));
-        total += measure("virtual: conclude A-I", 528_500);
+        total += measure("virtual: conclude A-I", 531_000);
         adj.conclude(ib, ibs, oneState(vs));
-        total += measure("virtual: conclude I-B", 528_500);
+        total += measure("virtual: conclude I-B", 531_000);
         vm.snapshotValue("virtual: v1-path dispute total", total);
-        assertLe(total, 528_500, "v1-path virtual dispute");
+        assertLe(total, 531_000, "v1-path virtual dispute");
     }
 
     function virtualParams() internal view returns (Channel.Params memory v) {

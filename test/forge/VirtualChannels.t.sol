@@ -19,7 +19,6 @@ import {
     OnlyAdjudicator,
     RefutationTimeoutPassed,
     TimeoutNotPassed,
-    VersionTooLow,
     WrongState
 } from "../../contracts/solidity/Errors.sol";
 import {PerunTest} from "./utils/PerunTest.sol";
@@ -235,20 +234,28 @@ contract VirtualChannelsTest is PerunTest {
         assertVirtual(START + CD, 2, DISPUTE, hashOf(v2));
     }
 
-    function test_RevertWhen_v1_lowerVersionThroughOtherParent() public {
+    /// A lower or conflicting state of V through the other parent does not refute V: V's record
+    /// is kept and the parent is registered (v1 reverted, which let whoever advanced V's record
+    /// first keep a parent from ever being registered).
+    function test_v1_lowerVersionThroughOtherParentKeepsTheRecord() public {
         registerParent(ai(), vs(2, E / 2));
-        vm.expectRevert(VersionTooLow.selector);
         registerParent(ib(), vs(1, E));
-        vm.expectRevert(VersionTooLow.selector);
+        assertVirtual(START + CD, 2, DISPUTE, hashOf(vs(2, E / 2)));
+        assertEq(stateHashOf(idOf(ib())), hashOf(locking(ib(), vs(1, E))), "I-B registered");
+        // A conflicting state of the same version: the record is kept too.
+        vm.warp(START + 1);
         registerParent(ib(), vs(2, E));
         assertVirtual(START + CD, 2, DISPUTE, hashOf(vs(2, E / 2)));
     }
 
-    function test_RevertWhen_v1_refutationAfterTimeout() public {
+    /// After V's timeout a higher version no longer refutes V; the parent is still registered.
+    function test_v1_refutationAfterTimeoutKeepsTheRecord() public {
         registerParent(ai(), vs(1, E / 2));
         vm.warp(START + CD);
-        vm.expectRevert(RefutationTimeoutPassed.selector);
         registerParent(ib(), vs(2, E));
+        assertVirtual(START + CD, 1, DISPUTE, hashOf(vs(1, E / 2)));
+        vm.expectRevert(RefutationTimeoutPassed.selector);
+        registry.register(signed(vp(), vs(2, E)));
     }
 
     // -----------------------------------------------------------------------------------------
@@ -456,18 +463,25 @@ contract VirtualChannelsTest is PerunTest {
         settleDirect(2 * E);
     }
 
-    /// A concluded record cannot be refuted through a parent, by a newer or an older state.
-    function test_RevertWhen_direct_parentRefutesConcludedRecord() public {
+    /// A concluded record cannot be refuted, by a newer or an older state: directly that
+    /// reverts; through a parent the record is kept as it is and the parent is registered (so a
+    /// parent is registrable whatever happened to V's record first), and it concludes with V's
+    /// concluded outcome.
+    function test_direct_concludedRecordIsKeptThroughAParent() public {
         Channel.State memory v2 = vs(2, E);
         registry.register(signed(vp(), v2));
         vm.warp(START + CD);
         registry.conclude(vp(), v2);
-        vm.expectRevert(NotInDisputePhase.selector);
         registerParent(ai(), vs(3, 2 * E));
-        vm.expectRevert(VersionTooLow.selector);
         registerParent(ib(), vs(1, 0));
+        assertVirtual(START + CD, 2, CONCLUDED, hashOf(v2));
+        assertEq(stateHashOf(idOf(ai())), hashOf(locking(ai(), vs(3, 2 * E))), "A-I registered");
         vm.expectRevert(NotInDisputePhase.selector);
         registry.register(signed(vp(), vs(3, 2 * E)));
+        vm.warp(START + 2 * CD);
+        adj.conclude(ai(), locking(ai(), vs(3, 2 * E)), oneState(v2));
+        adj.conclude(ib(), locking(ib(), vs(1, 0)), oneState(v2));
+        assertSettled(E);
     }
 
     /// With V's result fixed on chain, the parties settle both parents off chain

@@ -283,9 +283,13 @@ impl Chain {
             let cd = params.challenge_duration()?;
             let is_final = state.is_final()?;
             let old = self.registry.get(&key).copied().unwrap_or_default();
-            if let Some(d) = dispute::register(&old, version, h, cd, false, is_final, self.now)? {
+            let r = dispute::register(&old, version, h, cd, false, is_final, self.now);
+            let d = if key == id { r } else { dispute::kept(r) }?;
+            if old.state_hash != h {
                 params.check_canonical()?;
                 state.check_canonical()?;
+            }
+            if let Some(d) = d {
                 self.registry.insert(key, d);
                 // The registry emits its update, and the Adjudicator emits it too (v1 path).
                 fx.push(update(Target::Registry, id, &d));
@@ -297,9 +301,13 @@ impl Chain {
             let has_app = !params.app()?.is_zero();
             let is_final = state.is_final()?;
             let old = self.adjudicator.get(&key).copied().unwrap_or_default();
-            if let Some(d) = dispute::register(&old, version, h, cd, has_app, is_final, self.now)? {
+            let r = dispute::register(&old, version, h, cd, has_app, is_final, self.now);
+            let d = if key == id { r } else { dispute::kept(r) }?;
+            if old.state_hash != h {
                 params.check_canonical()?;
                 state.check_canonical()?;
+            }
+            if let Some(d) = d {
                 self.adjudicator.insert(key, d);
                 fx.push(update(Target::Adjudicator, id, &d));
             }
@@ -597,9 +605,12 @@ impl Chain {
         let cd = params.challenge_duration()?;
         let is_final = state.is_final()?;
         let old = self.registry.get(&key).copied().unwrap_or_default();
-        if let Some(d) = dispute::register(&old, version, h, cd, false, is_final, self.now)? {
+        let d = dispute::register(&old, version, h, cd, false, is_final, self.now)?;
+        if old.state_hash != h {
             params.check_canonical()?;
             state.check_canonical()?;
+        }
+        if let Some(d) = d {
             self.registry.insert(key, d);
             fx.push(update(Target::Registry, id, &d));
         }

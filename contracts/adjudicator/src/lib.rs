@@ -224,12 +224,16 @@ impl Adjudicator {
             let version = state.version()?;
             let cd = params.challenge_duration()?;
             let is_final = state.is_final()?;
-            let ret =
-                self.call_registry(&abi::register_virtual(id, key, version, h, cd, is_final), 2)?;
-            let (changed, timeout) = (ret[31] == 1, u64_word(&ret[32..64]));
-            if changed {
+            let ret = self.call_registry(
+                &abi::register_virtual(id, key, version, h, cd, is_final),
+                &[1, 64, 1],
+            )?;
+            let (changed, timeout, same) = (ret[31] == 1, u64_word(&ret[32..64]), ret[95] == 1);
+            if !same {
                 check_canonical(params, state)?;
-                // v1 emits the virtual channel's update from the Adjudicator; go-perun watches it.
+            }
+            // v1 emits the virtual channel's update from the Adjudicator; go-perun watches it.
+            if changed {
                 events::channel_update(self.vm(), id, version, DISPUTE, timeout);
             }
         } else {
@@ -238,9 +242,13 @@ impl Adjudicator {
             let has_app = !params.app()?.is_zero();
             let is_final = state.is_final()?;
             let old = records::load(self.vm(), DISPUTES, key);
-            if let Some(d) = dispute::register(&old, version, h, cd, has_app, is_final, self.now())?
-            {
+            let r = dispute::register(&old, version, h, cd, has_app, is_final, self.now());
+            // A sub-channel (keyed by its funding, not its ID) keeps a record it cannot replace.
+            let d = if key == id { r } else { dispute::kept(r) }?;
+            if old.state_hash != h {
                 check_canonical(params, state)?;
+            }
+            if let Some(d) = d {
                 records::store(self.vm(), DISPUTES, key, id, &d);
             }
         }
@@ -441,7 +449,7 @@ impl Adjudicator {
     /// Concludes a virtual channel's record (under `key`) in the registry; emits its update here
     /// too.
     fn conclude_in_registry(&mut self, id: B256, key: B256, h: B256, root: bool) -> Result<()> {
-        let ret = self.call_registry(&abi::conclude_virtual(id, key, h, root), 3)?;
+        let ret = self.call_registry(&abi::conclude_virtual(id, key, h, root), &[1, 64, 64])?;
         if ret[31] == 1 {
             let (version, timeout) = (u64_word(&ret[32..64]), u64_word(&ret[64..96]));
             events::channel_update(self.vm(), id, version, CONCLUDED, timeout);
@@ -484,7 +492,7 @@ impl Adjudicator {
         // The state's hash is recorded and its outcome paid out: both structs must be canonical.
         check_canonical(params, state)?;
         if params.virtual_channel()? {
-            self.call_registry(&abi::conclude_final_virtual(id, version, h, cd), 0)?;
+            self.call_registry(&abi::conclude_final_virtual(id, version, h, cd), &[])?;
             events::channel_update(self.vm(), id, version, CONCLUDED, self.now());
         } else {
             let has_app = !params.app()?.is_zero();
@@ -602,19 +610,20 @@ impl Adjudicator {
         Ok(B256::left_padding_from(self.registry.get().as_slice()).to_vec())
     }
 
-    /// Calls the registry, bubbling its revert data. Its return data must hold `words` words,
-    /// the first a bool and the rest `uint64`s, as solc's decoder checks them.
-    fn call_registry(&mut self, data: &[u8], words: usize) -> Result<Vec<u8>> {
+    /// Calls the registry, bubbling its revert data. Its return data must hold one word per
+    /// entry of `bits`, each clean for its type as solc's decoder checks it: 1 a bool, 64 a
+    /// `uint64`.
+    fn call_registry(&mut self, data: &[u8], bits: &[u8]) -> Result<Vec<u8>> {
         let registry = self.registry.get();
         if !has_code(self.vm(), registry) {
             return Err(Revert::Empty);
         }
         let ret = call_bubbling(self, registry, U256::ZERO, data)?;
-        let clean = ret.len() >= 32 * words
-            && (0..words).all(|i| {
+        let clean = ret.len() >= 32 * bits.len()
+            && bits.iter().enumerate().all(|(i, &b)| {
                 let w = &ret[32 * i..32 * i + 32];
-                let zero = if i == 0 { 31 } else { 24 };
-                w[..zero].iter().all(|&b| b == 0) && (i > 0 || w[31] <= 1)
+                let zero = if b == 1 { 31 } else { 24 };
+                w[..zero].iter().all(|&x| x == 0) && (b != 1 || w[31] <= 1)
             });
         if clean {
             Ok(ret)
@@ -624,8 +633,9 @@ impl Adjudicator {
     }
 }
 
-/// A state whose hash is recorded, and its params, must be canonical encodings; one whose hash
-/// equals the recorded one is (equal hashes, equal bytes), and is not walked.
+/// A state given to `register`, and its params, must be canonical encodings: one whose hash is
+/// the recorded one is (equal hashes, equal bytes) and is not walked; any other is, whether it is
+/// now recorded or (a sub-channel's) the record is kept.
 fn check_canonical(params: ParamsRef, state: StateRef) -> Result<()> {
     params.check_canonical()?;
     state.check_canonical()?;

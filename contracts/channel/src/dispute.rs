@@ -142,6 +142,25 @@ pub fn register(
     }))
 }
 
+/// The result of [`register`] for a sub-channel registered with its parent: a record the state
+/// cannot replace (one of a higher or equal version, in a later phase, or past its refutation
+/// window) is kept as it is (`Ok(None)`) instead of reverting. A parent must stay registrable
+/// whatever was done to its sub-channels' records first (an adversary can register a
+/// sub-channel through a parent of its own and force-execute it, or conclude it, and then no
+/// fully signed state of it could ever be given again); the parent then concludes with the
+/// record there, which is bound to the funding the parent locked (its key).
+///
+/// # Errors
+/// Any other error of `registered` ([`Error::TimeoutOverflow`] of a first registration).
+pub fn kept(registered: Result<Option<Dispute>>) -> Result<Option<Dispute>> {
+    match registered {
+        Err(Error::VersionTooLow | Error::NotInDisputePhase | Error::RefutationTimeoutPassed) => {
+            Ok(None)
+        }
+        other => other,
+    }
+}
+
 /// The phase gate of `progress`: once a dispute's timeout has passed, or during force-execution
 /// before its timeout.
 ///

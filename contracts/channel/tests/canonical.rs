@@ -46,8 +46,8 @@ fn params_check(enc: &[u8]) -> Result<(), DecodeErrorKind> {
 
 fn auth() -> impl Strategy<Value = WithdrawalAuth> {
     (rnd::b256(), rnd::participant(), rnd::address(), rnd::uint()).prop_map(
-        |(channelID, participant, receiver, amount)| WithdrawalAuth {
-            channelID,
+        |(channel_id, participant, receiver, amount)| WithdrawalAuth {
+            channelID: channel_id,
             participant,
             receiver,
             amount,

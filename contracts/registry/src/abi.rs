@@ -22,7 +22,7 @@ pub const FUNCTIONS: &[Function] = &[
         signature: "registerVirtual(bytes32,bytes32,uint64,bytes32,uint256,bool)",
         declaration: "registerVirtual(bytes32 channelID, bytes32 key, uint64 version, bytes32 stateHash, uint256 challengeDuration, bool isFinal)",
         mutability: Mutability::NonPayable,
-        returns: "bool changed, uint64 timeout",
+        returns: "bool changed, uint64 timeout, bool same",
     },
     Function {
         signature: "concludeVirtual(bytes32,bytes32,bytes32,bool)",

@@ -174,10 +174,14 @@ impl VirtualChannelRegistry {
         let cd = params.challenge_duration()?;
         let is_final = state.is_final()?;
         let old = self.record(key);
-        if let Some(d) = dispute::register(&old, version, h, cd, false, is_final, self.now())? {
-            // A recorded hash is that of a canonical encoding (perun-channel's calldata module).
+        let d = dispute::register(&old, version, h, cd, false, is_final, self.now())?;
+        // A state is canonical if its hash is recorded already (equal hashes, equal bytes);
+        // otherwise, now recorded, it must be found so (perun-channel's calldata module).
+        if old.state_hash != h {
             params.check_canonical()?;
             state.check_canonical()?;
+        }
+        if let Some(d) = d {
             self.store(key, id, &d);
         }
         Ok(Vec::new())
@@ -213,16 +217,18 @@ impl VirtualChannelRegistry {
         let cd = args.word(4)?;
         let is_final = !args.word(5)?.is_zero();
         let old = self.record(key);
-        let (changed, timeout) =
-            match dispute::register(&old, version, h, cd, false, is_final, self.now())? {
-                Some(d) => {
-                    self.store(key, id, &d);
-                    (true, d.timeout)
-                }
-                None => (false, old.timeout),
-            };
+        let r = dispute::register(&old, version, h, cd, false, is_final, self.now());
+        // A sub-channel (keyed by its funding, not its ID) keeps a record it cannot replace.
+        let (changed, timeout) = match if key == id { r } else { dispute::kept(r) }? {
+            Some(d) => {
+                self.store(key, id, &d);
+                (true, d.timeout)
+            }
+            None => (false, old.timeout),
+        };
         let mut ret = word(u64::from(changed)).to_vec();
         ret.extend_from_slice(&word(timeout));
+        ret.extend_from_slice(&word(u64::from(old.state_hash == h)));
         Ok(ret)
     }
 

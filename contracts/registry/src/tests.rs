@@ -929,7 +929,7 @@ fn conclude_of_a_ledger_and_virtual_channel_recorded_by_the_adjudicator_reverts(
             &vm,
             register_virtual_data(id, 1, hash_state(&s), U256::from(CD), false)
         ),
-        Ok(words(&[1, START + CD]))
+        Ok(words(&[1, START + CD, 0]))
     );
     at(&vm, START + CD);
     assert_eq!(
@@ -963,6 +963,39 @@ fn v1_path_functions_revert_for_anyone_but_the_adjudicator() {
 }
 
 #[test]
+fn register_virtual_keeps_a_sub_channels_record_it_cannot_replace() {
+    // Under a funded key (a sub-channel registered with its parent) a lower version, a
+    // conflicting one, or any after the timeout leaves the record as it is; under the channel's
+    // own ID (a ledger channel that is also virtual) it reverts, as v1 does.
+    let vm = deploy();
+    let (id, key) = (B256::repeat_byte(1), B256::repeat_byte(9));
+    let (h2, h1, h2b) = (
+        B256::repeat_byte(2),
+        B256::repeat_byte(3),
+        B256::repeat_byte(4),
+    );
+    let cd = U256::from(CD);
+    call_as_adjudicator(&vm, register_virtual_keyed(id, key, 2, h2, cd, false)).unwrap();
+    for (v, h) in [(1, h1), (2, h2b)] {
+        assert_eq!(
+            call_as_adjudicator(&vm, register_virtual_keyed(id, key, v, h, cd, false)),
+            Ok(words(&[0, START + CD, 0]))
+        );
+    }
+    at(&vm, START + CD);
+    assert_eq!(
+        call_as_adjudicator(&vm, register_virtual_keyed(id, key, 3, h1, cd, false)),
+        Ok(words(&[0, START + CD, 0]))
+    );
+    assert_eq!(record(&vm, key).state_hash, h2);
+    call_as_adjudicator(&vm, register_virtual_data(id, 2, h2, cd, false)).unwrap();
+    assert_eq!(
+        call_as_adjudicator(&vm, register_virtual_data(id, 1, h1, cd, false)),
+        reverts(Error::VersionTooLow)
+    );
+}
+
+#[test]
 fn register_virtual_returns_whether_the_record_changed_and_its_timeout() {
     let vm = deploy();
     let (id, h1, h2) = (
@@ -972,25 +1005,25 @@ fn register_virtual_returns_whether_the_record_changed_and_its_timeout() {
     );
     assert_eq!(
         call_as_adjudicator(&vm, register_virtual_data(id, 1, h1, U256::from(CD), false)),
-        Ok(words(&[1, START + CD]))
+        Ok(words(&[1, START + CD, 0]))
     );
     // The same state: unchanged, the timeout found.
     at(&vm, START + 10);
     assert_eq!(
         call_as_adjudicator(&vm, register_virtual_data(id, 1, h1, U256::from(CD), false)),
-        Ok(words(&[0, START + CD]))
+        Ok(words(&[0, START + CD, 1]))
     );
     // A refutation keeps the timeout; a final one times out now.
     assert_eq!(
         call_as_adjudicator(&vm, register_virtual_data(id, 2, h2, U256::from(CD), false)),
-        Ok(words(&[1, START + CD]))
+        Ok(words(&[1, START + CD, 0]))
     );
     assert_eq!(
         call_as_adjudicator(
             &vm,
             register_virtual_data(id, 3, B256::repeat_byte(4), U256::from(CD), true)
         ),
-        Ok(words(&[1, START + 10]))
+        Ok(words(&[1, START + 10, 0]))
     );
     assert_eq!(
         record(&vm, id),
@@ -1061,7 +1094,7 @@ fn register_virtual_and_direct_register_share_the_record() {
             &vm,
             register_virtual_keyed(id, key_of(&p), 1, hash_state(&s), U256::from(CD), false)
         ),
-        Ok(words(&[1, START + CD]))
+        Ok(words(&[1, START + CD, 0]))
     );
     // The other path's registration of the same state is a no-op; a higher version refutes.
     register_ok(&vm, &p, &s);
@@ -1079,7 +1112,7 @@ fn register_virtual_and_direct_register_share_the_record() {
                 false
             )
         ),
-        Ok(words(&[0, START + CD]))
+        Ok(words(&[0, START + CD, 1]))
     );
     at(&vm, START + CD);
     assert_eq!(call(&vm, conclude_data(&p, &state(&p, 2))), Ok(Vec::new()));

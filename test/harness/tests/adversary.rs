@@ -306,26 +306,43 @@ fn known_attack_outcome_after_app_data() {
     assert_safe(&o);
 }
 
-/// Hole 3: A and B give V a challenge duration of 2^63 s; the intermediary's parents cannot
-/// be concluded before V's timeout, far beyond their own.
+/// Hole 3: A and B propose V with a challenge duration of 2^63 s or 2^64 - 1 s, which would hold
+/// every parent's conclusion back for ever. The contracts refuse to register a parent locking
+/// such a V (`ChallengeDurationTooLong`), so nobody can make a parent wait on it; honest
+/// intermediaries fund a virtual channel only as the verifier accepts it (perun-verifier's
+/// `a_virtual_channel_outlasting_its_parents_is_found`), and the generator's never fund one.
 #[test]
-fn known_attack_huge_virtual_duration_locks_parents() {
-    let plan = virtual_plan(U256::from(1u64 << 63));
-    let o = run(&plan, |s| {
-        let v0 = s.history(V, Some(0));
-        s.adv_registry_register(Kind::RegistryRegister, A, v0)?;
-        Ok(())
-    });
-    assert_safe(&o);
-}
-
-/// Hole 3 with 2^64 - 1 s: V cannot be registered at all (its timeout overflows), so neither
-/// parent can be registered with it.
-#[test]
-fn known_attack_max_virtual_duration_locks_parents() {
-    let plan = virtual_plan(U256::from(u64::MAX));
-    let o = run(&plan, |_| Ok(()));
-    assert_safe(&o);
+fn known_attack_extreme_virtual_duration_cannot_hold_a_parent() {
+    for cd in [U256::from(1u64 << 63), U256::from(u64::MAX)] {
+        let plan = virtual_plan(cd);
+        let mut errors = Vec::new();
+        runner()
+            .script(&plan, |s| {
+                let v0 = s.history(V, Some(0));
+                for (parent, by) in [(AI, A), (IB, B)] {
+                    let root = s.history(parent, None);
+                    let sent = s.adv_register(Kind::RegisterLedger, by, root, vec![v0.clone()])?;
+                    errors.push(sent.error);
+                }
+                Ok(())
+            })
+            .unwrap_or_else(|f| panic!("{f}"));
+        assert_eq!(
+            errors,
+            ["ChallengeDurationTooLong", "ChallengeDurationTooLong"],
+            "duration {cd}"
+        );
+    }
+    for seed in 0..400 {
+        let plan = Plan::generate(seed, &Addresses::new());
+        if let Some(v) = plan.topology.virt {
+            let cd = plan.topology.nodes[v].chan.params.challengeDuration;
+            assert!(
+                perun_channel::dispute::challenge_duration(cd) <= CD,
+                "seed {seed}: honest intermediaries funded a virtual channel of duration {cd}"
+            );
+        }
+    }
 }
 
 /// Hole 1, the record of a ledger channel itself: P0 locks the registered ledger channel

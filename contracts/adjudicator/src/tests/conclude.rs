@@ -260,7 +260,7 @@ fn conclude_uses_a_sub_channel_concluded_before_as_it_is() {
 #[test]
 fn conclude_asks_the_registry_for_a_virtual_sub_channel() {
     let vm = deploy();
-    reply_from(&vm, REGISTRY, Ok(words(&[1, START + CD])));
+    reply_from(&vm, REGISTRY, Ok(words(&[1, START + CD, 0])));
     let (p, s, vp, vs) = registered_parent_and_sub(&vm, virtual_params(&[1, 0], 9));
     at(&vm, START + CD);
     vm.clear_calls();
@@ -294,7 +294,7 @@ fn conclude_asks_the_registry_for_a_virtual_sub_channel() {
 #[test]
 fn conclude_emits_no_virtual_update_when_the_registry_reports_no_change() {
     let vm = deploy();
-    reply_from(&vm, REGISTRY, Ok(words(&[1, START + CD])));
+    reply_from(&vm, REGISTRY, Ok(words(&[1, START + CD, 0])));
     let (p, s, _, vs) = registered_parent_and_sub(&vm, virtual_params(&[1, 0], 9));
     at(&vm, START + CD);
     reply_from(&vm, REGISTRY, Ok(words(&[0, 1, 555])));
@@ -586,7 +586,7 @@ fn conclude_bubbles_the_registrys_revert_data_for_a_virtual_sub_channel_and_reje
     for (reply, expected) in replies {
         // TestVM keeps the writes of a reverted call: a fresh one for each reply.
         let vm = deploy();
-        reply_from(&vm, REGISTRY, Ok(words(&[1, START + CD])));
+        reply_from(&vm, REGISTRY, Ok(words(&[1, START + CD, 0])));
         let (p, s, _, vs) = registered_parent_and_sub(&vm, virtual_params(&[1, 0], 9));
         at(&vm, START + CD);
         reply_from(&vm, REGISTRY, reply);

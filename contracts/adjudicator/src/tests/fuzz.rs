@@ -52,10 +52,10 @@ pub(super) fn custom_errors() -> [[u8; 4]; 38] {
 }
 
 /// What every callee answers while a sample's state is prepared: enough for the registry's
-/// `registerVirtual` (changed, timeout) and `concludeVirtual` (changed, version, timeout).
+/// `registerVirtual` (changed, timeout, same) and `concludeVirtual` (changed, version, timeout).
 pub(super) fn accepting_reply() -> Vec<u8> {
     // Three words answer the registry's register calls; six clean words also answer `disputes`.
-    words(&[1, 1, START + CD, 0, 0, 0])
+    words(&[1, 1, 0, 0, 0, 0])
 }
 
 /// A valid call to one entry point, and how to bring a fresh program into the state in which

@@ -230,7 +230,7 @@ fn register_refutes_a_sub_channel_through_its_unchanged_parent() {
 fn register_sends_a_virtual_sub_channel_to_the_registry() {
     let vm = deploy();
     let (p, s, vp, vs) = parent_and_sub(virtual_params(&[1, 0], 9));
-    reply_from(&vm, REGISTRY, Ok(words(&[1, 777])));
+    reply_from(&vm, REGISTRY, Ok(words(&[1, 777, 0])));
     let data = register_data(&signed(&p, &s), &[signed(&vp, &vs)]);
     assert_eq!(call(&vm, data), Ok(Vec::new()));
     let vid = channel_id(&vp);
@@ -269,7 +269,7 @@ fn register_tells_the_registry_that_a_virtual_sub_channel_state_is_final() {
     };
     let p = params(2);
     let s = locking(state(&p, 1), vec![sub_alloc(&vs, &[0, 1])]);
-    reply_from(&vm, REGISTRY, Ok(words(&[1, START])));
+    reply_from(&vm, REGISTRY, Ok(words(&[1, START, 0])));
     let data = register_data(&signed(&p, &s), &[signed(&vp, &vs)]);
     assert_eq!(call(&vm, data), Ok(Vec::new()));
     let expected = calldata(
@@ -290,7 +290,7 @@ fn register_tells_the_registry_that_a_virtual_sub_channel_state_is_final() {
 fn register_emits_no_virtual_update_when_the_registry_reports_no_change() {
     let vm = deploy();
     let (p, s, vp, vs) = parent_and_sub(virtual_params(&[1, 0], 9));
-    reply_from(&vm, REGISTRY, Ok(words(&[0, 777])));
+    reply_from(&vm, REGISTRY, Ok(words(&[0, 777, 1])));
     let data = register_data(&signed(&p, &s), &[signed(&vp, &vs)]);
     assert_eq!(call(&vm, data), Ok(Vec::new()));
     assert_eq!(
@@ -312,14 +312,16 @@ fn register_bubbles_the_registrys_revert_data() {
 fn register_reverts_without_data_when_the_registry_reply_is_malformed() {
     let (p, s, vp, vs) = parent_and_sub(virtual_params(&[1, 0], 9));
     let data = register_data(&signed(&p, &s), &[signed(&vp, &vs)]);
-    let mut dirty_timeout = words(&[1, 0]);
+    let mut dirty_timeout = words(&[1, 0, 0]);
     dirty_timeout[32 + 23] = 1; // bit 64 of the uint64
-    let mut dirty_bool = words(&[1, 5]);
+    let mut dirty_bool = words(&[1, 5, 0]);
     dirty_bool[0] = 1;
     let replies = [
         Vec::new(),
         words(&[1]),
-        words(&[2, 5]),
+        words(&[1, 5]),
+        words(&[2, 5, 0]),
+        words(&[1, 5, 2]),
         dirty_timeout,
         dirty_bool,
     ];
@@ -334,7 +336,7 @@ fn register_reverts_without_data_when_the_registry_reply_is_malformed() {
 fn register_accepts_a_longer_registry_reply() {
     let vm = deploy();
     let (p, s, vp, vs) = parent_and_sub(virtual_params(&[1, 0], 9));
-    reply_from(&vm, REGISTRY, Ok(words(&[1, 777, 0xdead])));
+    reply_from(&vm, REGISTRY, Ok(words(&[1, 777, 0, 0xdead])));
     let data = register_data(&signed(&p, &s), &[signed(&vp, &vs)]);
     assert_eq!(call(&vm, data), Ok(Vec::new()));
     assert_eq!(updates(&vm)[1], update(channel_id(&vp), 1, DISPUTE, 777));
@@ -345,7 +347,7 @@ fn register_reverts_without_data_when_the_registry_has_no_code() {
     let vm = deploy();
     remove_code(&vm, REGISTRY);
     let (p, s, vp, vs) = parent_and_sub(virtual_params(&[1, 0], 9));
-    reply_from(&vm, REGISTRY, Ok(words(&[1, 777])));
+    reply_from(&vm, REGISTRY, Ok(words(&[1, 777, 0])));
     let data = register_data(&signed(&p, &s), &[signed(&vp, &vs)]);
     assert_eq!(call(&vm, data), Err(Vec::new()));
     assert_eq!(vm.calls(), []);

@@ -199,7 +199,7 @@ fn register_reverts_when_a_sub_channel_outlasts_its_parent() {
         ((U256::from(1) << 64) + U256::from(5), true),
     ] {
         let vm = deploy();
-        reply_from(&vm, REGISTRY, Ok(words(&[1, START + CD])));
+        reply_from(&vm, REGISTRY, Ok(words(&[1, START + CD, 0])));
         let vp = with_cd(cd);
         let p = params(2);
         let vs = state_with(&vp, 1, &[3, 4]);
@@ -323,4 +323,52 @@ fn progress_of_a_sub_channel_uses_the_record_of_its_funding() {
     let s3 = state_with(&sp, 2, &[8, 0]);
     let data = progress_data(&sp, &other, &s3, U256::ZERO, sign(1, &s3));
     assert_eq!(call(&vm, data), reverts(Error::NotRegistered));
+}
+
+#[test]
+fn a_parent_registers_whatever_was_done_to_its_sub_channels_record() {
+    // Found by the adversarial scenarios: P1 registers the sub-channel S (an app channel of
+    // keys 1 and 0) through a parent of its own, then force-executes it, which leaves a record
+    // no fully signed state of S can replace. The real parent (keys 0 and 1) must still be
+    // registrable with S's state it holds: the record is kept, and the parent concludes with it.
+    let vm = deploy();
+    let sp = Channel::Params {
+        app: APP,
+        ..sub_params(&[1, 0], 2)
+    };
+    let ss = state_with(&sp, 1, &[3, 4]);
+    let fake = params_of(&[1, 0], 66);
+    let fs = locking(state_with(&fake, 1, &[0, 0]), vec![sub_alloc(&ss, &[0, 1])]);
+    let data = register_data(&signed(&fake, &fs), &[signed(&sp, &ss)]);
+    assert_eq!(call(&vm, data), Ok(Vec::new()));
+    at(&vm, START + CD);
+    let s2 = state_with(&sp, 2, &[7, 0]);
+    let data = progress_data(&sp, &ss, &s2, U256::ZERO, sign(1, &s2));
+    assert_eq!(call(&vm, data), Ok(Vec::new()));
+    let p = params(2);
+    let s = locking(state(&p, 1), vec![sub_alloc(&ss, &[1, 0])]);
+    let data = register_data(&signed(&p, &s), &[signed(&sp, &ss)]);
+    assert_eq!(call(&vm, data), Ok(Vec::new()));
+    let d = record(&vm, funded_key(&ss));
+    assert_eq!((d.version, d.phase), (2, FORCEEXEC), "the record is kept");
+    assert!(record(&vm, channel_id(&p)).registered());
+    // The parent concludes with the progressed record once its force-execution timed out.
+    at(&vm, START + 2 * CD + CD);
+    vm.clear_calls();
+    assert_eq!(conclude_data_call(&vm, &p, &s, &[s2]), Ok(Vec::new()));
+    // Sub participant 0 (key 1) maps to the parent's 1, participant 1 (key 0) to 0.
+    assert_eq!(vm.calls(), [set_outcome_call(HOLDER, &p, &[10, 27])]);
+    // The ledger channel itself still reverts on a version it cannot take.
+    let data = register_data(&signed(&p, &state(&p, 0)), &[]);
+    assert_eq!(call(&vm, data), reverts(Error::VersionTooLow));
+}
+
+/// `conclude(p, s, subs)`.
+fn conclude_data_call(
+    vm: &PerunVM,
+    p: &Channel::Params,
+    s: &Channel::State,
+    subs: &[Channel::State],
+) -> ArbResult {
+    call(vm, conclude_data(p, s, subs))
 }

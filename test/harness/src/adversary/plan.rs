@@ -203,12 +203,16 @@ impl Plan {
         let mut rng = Rng::new(seed);
         let mut topology = Topology::generate(&mut rng, at);
         let corrupt = corruption(&mut rng, &topology);
-        // Endpoints that are both adversaries choose the virtual channel's duration.
+        // Endpoints that are both adversaries propose the virtual channel's duration. Honest
+        // intermediaries fund it only as the verifier accepts it (finding 3: at most each
+        // parent's duration, compared in the 64 bits records keep); a refused proposal falls
+        // back to the parents' duration.
         if let Some(v) = topology.virt {
             if topology.all_in(v, &corrupt) && rng.chance(40) {
                 let d = extreme_durations();
                 let cd = d[1 + rng.index(d.len() - 1)];
-                topology.set_virtual_duration(cd);
+                let accepted = perun_channel::dispute::challenge_duration(cd) <= CD;
+                topology.set_virtual_duration(if accepted { cd } else { U256::from(CD) });
             } else {
                 topology.set_virtual_duration(U256::from(CD));
             }
