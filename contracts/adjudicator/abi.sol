@@ -23,6 +23,7 @@ interface IAdjudicator {
     error AssetsMismatch();
     error BalanceOverflow();
     error BalancesLengthMismatch();
+    error ChallengeDurationTooLong();
     error HasApp();
     error HasLockedFunds();
     error IndexMapOutOfRange();
@@ -31,8 +32,10 @@ interface IAdjudicator {
     error InvalidSignatureLength();
     error InvalidSignatureS();
     error InvalidSignatureV();
+    error LedgerSubChannel();
     error LockedMismatch();
     error MalformedCalldata();
+    error NestingTooDeep();
     error NoApp();
     error NoContractCode();
     error NotInDisputePhase();

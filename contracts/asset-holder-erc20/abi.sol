@@ -31,6 +31,7 @@ interface IAssetHolderERC20 {
     error NotSettled();
     error OnlyAdjudicator();
     error OutcomeLengthMismatch();
+    error PartialWithdrawal();
     error Reentrancy();
     error TokenTransferFailed();
     error WrongDepositValue();

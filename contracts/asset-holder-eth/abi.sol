@@ -32,6 +32,7 @@ interface IAssetHolderETH {
     error NotSettled();
     error OnlyAdjudicator();
     error OutcomeLengthMismatch();
+    error PartialWithdrawal();
     error Reentrancy();
     error WrongDepositValue();
 

@@ -19,6 +19,8 @@ interface IVirtualChannelRegistry {
     event ChannelUpdate(bytes32 indexed channelID, uint64 version, uint8 phase, uint64 timeout);
 
     error AlreadyConcluded();
+    error BalanceOverflow();
+    error BalancesLengthMismatch();
     error HasApp();
     error HasLockedFunds();
     error InvalidParams();
@@ -40,9 +42,9 @@ interface IVirtualChannelRegistry {
 
     function register(SignedState calldata channel) external;
     function conclude(Params calldata params, State calldata state) external;
-    function registerVirtual(bytes32 channelID, uint64 version, bytes32 stateHash, uint256 challengeDuration, bool isFinal) external returns (bool changed, uint64 timeout);
-    function concludeVirtual(bytes32 channelID, bytes32 stateHash, bool root) external returns (bool changed, uint64 version, uint64 timeout);
+    function registerVirtual(bytes32 channelID, bytes32 key, uint64 version, bytes32 stateHash, uint256 challengeDuration, bool isFinal) external returns (bool changed, uint64 timeout, bool same);
+    function concludeVirtual(bytes32 channelID, bytes32 key, bytes32 stateHash, bool root) external returns (bool changed, uint64 version, uint64 timeout);
     function concludeFinalVirtual(bytes32 channelID, uint64 version, bytes32 stateHash, uint256 challengeDuration) external;
-    function disputes(bytes32 channelID) external view returns (uint64 timeout, uint64 challengeDuration, uint64 version, uint8 phase, bytes32 stateHash, bool hasApp);
+    function disputes(bytes32 key) external view returns (uint64 timeout, uint64 challengeDuration, uint64 version, uint8 phase, bytes32 stateHash, bool hasApp);
     function adjudicator() external view returns (address);
 }
