@@ -129,7 +129,8 @@ impl Suite<'_> {
         )
     }
 
-    /// A channel's dispute record (the Adjudicator answers for virtual channels from the
+    /// The dispute record under key `id`: a ledger channel's ID, or a sub-channel's or virtual
+    /// channel's ID bound to its funding (the Adjudicator answers for virtual channels from the
     /// registry).
     ///
     /// # Errors

@@ -6,7 +6,7 @@
 
 use alloy_primitives::{Address, B256, U256};
 use perun_channel::dispute::{CONCLUDED, DISPUTE};
-use perun_channel::hash::{channel_id, hash_state};
+use perun_channel::hash::{channel_id, hash_state, sub_channel_key_of};
 use perun_e2e::abi::{IAssetHolder, IDisputes};
 use perun_e2e::channel::{document, eth_asset, params, state, sub_alloc, Party, Signed};
 use perun_e2e::deployment::Deployment;
@@ -155,7 +155,8 @@ fn report(run: &Run, d: &Deployment, title: &str, parties: &[&Party]) -> Result<
     Ok(rows)
 }
 
-/// The record of `id` holds `signed`'s state, in `phase`.
+/// The record under key `id` (a ledger channel's ID, or a virtual channel's funded key) holds
+/// `signed`'s state, in `phase`.
 fn assert_record(suite: &Suite<'_>, id: B256, signed: &Signed, phase: u8) -> Result<u64> {
     let r = suite.record(id)?;
     assert_eq!(r.version, signed.state.version, "version of {id}");
@@ -384,14 +385,21 @@ fn virtual_run() -> Result<()> {
     let mut watcher = Watcher::start(&doc, run.url(), &alice, &run.dir, "watch-alice")?;
     watcher.wait_first_report(REFUTATION_LIMIT)?;
     suite.registry_register(&bob, &vs[1], "registry.register version 1, stale")?;
-    let timeout = assert_record(&suite, v_id, &vs[1], DISPUTE)?;
+    // The virtual channel's record is keyed by its ID bound to its funding (its assets and
+    // total), the same for every state of it.
+    let v_key = {
+        let o = &vs[1].state.outcome;
+        let totals: Vec<U256> = o.balances.iter().map(|row| row.iter().sum()).collect();
+        sub_channel_key_of(v_id, &o.assets, &totals)
+    };
+    let timeout = assert_record(&suite, v_key, &vs[1], DISPUTE)?;
     wait_for(
         "the watcher's refutation in the registry",
         &mut watcher,
-        || Ok(suite.record(v_id)?.version == 2),
+        || Ok(suite.record(v_key)?.version == 2),
     )?;
     drop(watcher);
-    assert_eq!(assert_record(&suite, v_id, &vs[2], DISPUTE)?, timeout);
+    assert_eq!(assert_record(&suite, v_key, &vs[2], DISPUTE)?, timeout);
     // Neither parent is in dispute.
     assert_eq!(suite.record(ai_id)?.stateHash, B256::ZERO);
     assert_eq!(suite.record(ib_id)?.stateHash, B256::ZERO);
@@ -399,7 +407,7 @@ fn virtual_run() -> Result<()> {
     // The registry concludes the virtual channel after its timeout: its outcome is fixed.
     node.advance(CHALLENGE + 1)?;
     suite.registry_conclude(&alice, &vs[2], "registry.conclude alice-bob")?;
-    assert_record(&suite, v_id, &vs[2], CONCLUDED)?;
+    assert_record(&suite, v_key, &vs[2], CONCLUDED)?;
 
     // alice-ingrid settles on chain from that outcome: registered with the virtual channel's
     // concluded state (a no-op for the record), concluded after its own timeout.
