@@ -1,11 +1,12 @@
 //! `perun-report`: the main job. Measures every operation and flow of the reference set on the
-//! Solidity mirrors and the Stylus programs, runs the conformance vectors and the random
-//! differential scenarios, prints the report and writes it as `report/gas.md` and
-//! `report/gas.svg`.
+//! Solidity mirrors and the Stylus programs, runs the conformance vectors, the random
+//! differential scenarios and the adversarial scenarios judged by the safety oracle, prints the
+//! report and writes it as `report/gas.md` and `report/gas.svg`.
 //!
-//! Usage: `perun-report [--scenarios N] [--seed HEX] [--out DIR]` (defaults: 2,000 scenarios,
-//! a random seed, `report/`). Exits 1 if a vector or a scenario diverges, 2 on bad usage or a
-//! missing build.
+//! Usage: `perun-report [--scenarios N] [--adversarial N] [--seed HEX] [--out DIR]` (defaults:
+//! 2,000 differential and 2,000 adversarial scenarios, a random seed for both, `report/`).
+//! Exits 1 if a vector or a scenario diverges or an adversarial scenario is unsafe, 2 on bad
+//! usage or a missing build.
 
 mod anchors;
 mod markdown;
@@ -16,6 +17,7 @@ mod table;
 
 use markdown::Conformance;
 use perun_conformance::{check, default_vectors_path, vectors};
+use perun_harness::adversary;
 use perun_harness::scenario::driver;
 use progress::Progress;
 use std::path::PathBuf;
@@ -24,18 +26,20 @@ use std::sync::Mutex;
 
 struct Args {
     scenarios: usize,
+    adversarial: usize,
     seed: Option<String>,
     out: PathBuf,
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: perun-report [--scenarios N] [--seed HEX] [--out DIR]");
+    eprintln!("usage: perun-report [--scenarios N] [--adversarial N] [--seed HEX] [--out DIR]");
     ExitCode::from(2)
 }
 
 fn args() -> Option<Args> {
     let mut a = Args {
         scenarios: 2_000,
+        adversarial: 2_000,
         seed: None,
         out: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../report"),
     };
@@ -44,6 +48,7 @@ fn args() -> Option<Args> {
         let value = it.next()?;
         match flag.as_str() {
             "--scenarios" => a.scenarios = value.replace('_', "").parse().ok()?,
+            "--adversarial" => a.adversarial = value.replace('_', "").parse().ok()?,
             "--seed" => a.seed = Some(value),
             "--out" => a.out = value.into(),
             _ => return None,
@@ -127,6 +132,59 @@ fn differential(n: usize, seed: Option<&str>) -> Result<Summary, String> {
     })
 }
 
+/// The adversarial run, as the report shows it.
+struct Adversarial {
+    scenarios: usize,
+    steps: usize,
+    seed: String,
+    unsafe_scenarios: Vec<String>,
+}
+
+/// Runs `n` adversarial scenarios judged by the safety oracle (the harness's driver, the same
+/// one as the test command's `adversary` test) from `seed`, or from a fresh seed.
+fn adversarial(n: usize, seed: Option<&str>) -> Result<Adversarial, String> {
+    let seed = match seed {
+        Some(s) => driver::parse_seed(s).map_err(|e| e.to_string())?,
+        None => driver::fresh_seed(),
+    };
+    let cfg = adversary::driver::Config {
+        scenarios: n as u64,
+        seed,
+        threads: std::thread::available_parallelism().map_or(1, |c| c.get().min(2)),
+        shrink: 60,
+    };
+    eprintln!(
+        "adversarial scenarios: {n} from seed {seed:016x} on {} threads",
+        cfg.threads
+    );
+    let summary = adversary::driver::run(&cfg).map_err(|e| e.to_string())?;
+    eprintln!("{summary}");
+    let mut unsafe_scenarios: Vec<String> = summary
+        .unsafe_seeds
+        .iter()
+        .map(|(s, kinds, _)| {
+            let kinds: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+            format!(
+                "scenario seed {s:016x}: {} (replay: PERUN_SEED={s:016x} PERUN_ADV_SCENARIOS=1 \
+                 cargo test -p perun-harness --test adversary)",
+                kinds.join(", ")
+            )
+        })
+        .collect();
+    unsafe_scenarios.extend(
+        summary
+            .failures
+            .iter()
+            .map(|(s, f)| format!("scenario seed {s:016x} did not run: {f}")),
+    );
+    Ok(Adversarial {
+        scenarios: usize::try_from(summary.tally.scenarios).unwrap_or(usize::MAX),
+        steps: usize::try_from(summary.tally.transactions).unwrap_or(usize::MAX),
+        seed: format!("{seed:016x}"),
+        unsafe_scenarios,
+    })
+}
+
 fn main() -> ExitCode {
     let Some(args) = args() else {
         return usage();
@@ -173,6 +231,19 @@ fn main() -> ExitCode {
         }
     }
 
+    match adversarial(args.adversarial, args.seed.as_deref()) {
+        Ok(a) => {
+            conformance.adversarial = a.scenarios;
+            conformance.adversarial_steps = a.steps;
+            conformance.adversarial_seed = a.seed;
+            conformance.unsafe_scenarios = a.unsafe_scenarios;
+        }
+        Err(e) => {
+            eprintln!("perun-report: {e}");
+            return ExitCode::from(2);
+        }
+    }
+
     let md = markdown::report(&measured, &conformance);
     let svg = svg::figure(&measured);
     if let Err(e) = std::fs::create_dir_all(&args.out)
@@ -190,7 +261,8 @@ fn main() -> ExitCode {
     );
     let clean = conformance.vectors.0 == conformance.vectors.1
         && conformance.fields.0 == conformance.fields.1
-        && conformance.divergences.is_empty();
+        && conformance.divergences.is_empty()
+        && conformance.unsafe_scenarios.is_empty();
     if clean {
         ExitCode::SUCCESS
     } else {

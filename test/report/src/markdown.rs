@@ -20,6 +20,14 @@ pub struct Conformance {
     pub seed: String,
     /// Divergences found (described).
     pub divergences: Vec<String>,
+    /// Adversarial scenarios run, judged by the safety oracle.
+    pub adversarial: usize,
+    /// Their transactions.
+    pub adversarial_steps: usize,
+    /// The seed of the adversarial run.
+    pub adversarial_seed: String,
+    /// Unsafe or failed adversarial scenarios (described).
+    pub unsafe_scenarios: Vec<String>,
 }
 
 /// `12,345`.
@@ -188,6 +196,23 @@ pub fn report(m: &Measurements, c: &Conformance) -> String {
     );
     for d in &c.divergences {
         let _ = writeln!(s, "  - {d}");
+    }
+    let _ = writeln!(
+        s,
+        "- Adversarial: {} random scenarios ({} transactions) in which a random subset of the \
+         parties colludes against honest watchers, on both implementations, each judged by the \
+         safety oracle (SPEC section 10; seed {}); {} unsafe.",
+        thousands(c.adversarial as u64),
+        thousands(c.adversarial_steps as u64),
+        if c.adversarial_seed.is_empty() {
+            "-"
+        } else {
+            &c.adversarial_seed
+        },
+        c.unsafe_scenarios.len()
+    );
+    for u in &c.unsafe_scenarios {
+        let _ = writeln!(s, "  - {u}");
     }
     let _ = writeln!(
         s,
