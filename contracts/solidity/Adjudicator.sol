@@ -334,13 +334,10 @@ contract Adjudicator {
     /// @dev The outcome of `s` (at `depth`) with its sub-channels' outcomes added through their
     /// index maps, concluding `s` under `key` first unless it is the root (`key` zero, concluded
     /// already). Each sub-channel's record is read under the key of the SubAlloc locking it.
-    function _concludeRecursive(
-        StateRef s,
-        ArrayRef subs,
-        uint256 next,
-        bytes32 key,
-        uint256 depth
-    ) internal returns (uint256[][] memory outcome, uint256) {
+    function _concludeRecursive(StateRef s, ArrayRef subs, uint256 next, bytes32 key, uint256 depth)
+        internal
+        returns (uint256[][] memory outcome, uint256)
+    {
         if (key != 0) _concludeSub(s, key);
         AllocationRef alloc = s.outcome();
         ArrayRef rows = alloc.balances();
@@ -385,8 +382,7 @@ contract Adjudicator {
     /// @dev Concludes a virtual channel's record (under `key`) in the registry and, as v1 did
     /// for every channel, emits its update from the Adjudicator too.
     function _concludeInRegistry(bytes32 id, bytes32 key, bytes32 h, bool root) internal {
-        (bool changed, uint64 version, uint64 timeout) =
-            registry.concludeVirtual(id, key, h, root);
+        (bool changed, uint64 version, uint64 timeout) = registry.concludeVirtual(id, key, h, root);
         if (changed) emit Disputes.ChannelUpdate(id, version, Disputes.CONCLUDED, timeout);
     }
 
@@ -648,7 +644,9 @@ contract Adjudicator {
             if (oldRow.length() != participants) revert BalancesLengthMismatch();
             ArrayRef curRow = curRows.arrayAt(a);
             if (curRow.length() != participants) revert BalancesLengthMismatch();
-            if (Allocations.rowSum(oldRow) != Allocations.rowSum(curRow)) revert SumOfBalancesMismatch();
+            if (Allocations.rowSum(oldRow) != Allocations.rowSum(curRow)) {
+                revert SumOfBalancesMismatch();
+            }
         }
     }
 

@@ -199,7 +199,10 @@ library Calldata {
             switch kind
             case 1 {
                 // State: channelID, version, outcome, appData, isFinal.
-                bad := or(shr(64, calldataload(add(p, 0x20))), xor(calldataload(add(p, 0x40)), 0xa0))
+                bad := or(
+                    shr(64, calldataload(add(p, 0x20))),
+                    xor(calldataload(add(p, 0x40)), 0xa0)
+                )
                 bad := or(bad, gt(calldataload(add(p, 0x80)), 1))
                 // Allocation: assets, backends, balances, locked.
                 let a := add(p, 0xa0)
@@ -272,8 +275,14 @@ library Calldata {
             case 0 {
                 // Params: challengeDuration, nonce, participants, app, ledgerChannel,
                 // virtualChannel.
-                bad := or(xor(calldataload(add(p, 0x40)), 0xc0), shr(160, calldataload(add(p, 0x60))))
-                bad := or(bad, or(gt(calldataload(add(p, 0x80)), 1), gt(calldataload(add(p, 0xa0)), 1)))
+                bad := or(
+                    xor(calldataload(add(p, 0x40)), 0xc0),
+                    shr(160, calldataload(add(p, 0x60)))
+                )
+                bad := or(
+                    bad,
+                    or(gt(calldataload(add(p, 0x80)), 1), gt(calldataload(add(p, 0xa0)), 1))
+                )
                 // participants: Participant[] (ethAddress, ccAddress); the last one's ccAddress is
                 // left for the shared tail below.
                 let arr := add(p, 0xc0)
@@ -302,7 +311,10 @@ library Calldata {
             default {
                 // WithdrawalAuth: channelID, participant, receiver, amount; the participant's
                 // ccAddress is the shared tail below.
-                bad := or(xor(calldataload(add(p, 0x20)), 0x80), shr(160, calldataload(add(p, 0x40))))
+                bad := or(
+                    xor(calldataload(add(p, 0x20)), 0x80),
+                    shr(160, calldataload(add(p, 0x40)))
+                )
                 let part := add(p, 0x80)
                 bad := or(bad, shr(160, calldataload(part)))
                 bad := or(bad, xor(calldataload(add(part, 0x20)), 0x40))

@@ -71,8 +71,7 @@ contract VirtualChannelRegistry {
         bytes32 key = Allocations.key(id, outcome, totals);
         uint64 version = state.version();
         uint256 cd = params.challengeDuration();
-        (,, bool same) =
-            _disputes.register(key, id, version, h, cd, false, state.isFinal(), false);
+        (,, bool same) = _disputes.register(key, id, version, h, cd, false, state.isFinal(), false);
         // A state is canonical if its hash is recorded already (equal hashes, equal bytes);
         // otherwise, now recorded, it must be found so (`Calldata.requireCanonical`).
         if (!same) {

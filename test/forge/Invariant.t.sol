@@ -406,7 +406,8 @@ contract PerunHandler is PerunTest {
                 ++nRejectedOverdraws;
             } else if (
                 amount < held && receiver != who
-                    && keccak256(err) == keccak256(abi.encodeWithSelector(PartialWithdrawal.selector))
+                    && keccak256(err)
+                        == keccak256(abi.encodeWithSelector(PartialWithdrawal.selector))
             ) {
                 ++nRejectedPartials;
             } else {

@@ -352,7 +352,11 @@ contract VirtualChannelsTest is PerunTest {
     // -----------------------------------------------------------------------------------------
 
     /// @dev V's state at `version` giving A `a` and B `b` (any total).
-    function vsAny(uint64 version, uint256 a, uint256 b) internal view returns (Channel.State memory) {
+    function vsAny(uint64 version, uint256 a, uint256 b)
+        internal
+        view
+        returns (Channel.State memory)
+    {
         return state(vp(), version, bals2(a, b), false);
     }
 
