@@ -109,7 +109,7 @@ proptest! {
                 e.extend_from_slice(&[0u8; 32]);
                 let len = word(&e, app_data);
                 let end = app_data + 32 + len.div_ceil(32) * 32;
-                if len % 32 != 0 {
+                if !len.is_multiple_of(32) {
                     e[end - 1] = 7;
                     e.truncate(end);
                     e
