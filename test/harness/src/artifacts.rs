@@ -86,20 +86,30 @@ fn hex_bytes(v: &serde_json::Value, what: &str) -> Result<Vec<u8>, ArtifactError
     alloy_primitives::hex::decode(s).map_err(|e| ArtifactError::Malformed(format!("{what}: {e}")))
 }
 
-/// Loads the artifact of contract `name` (cached).
+/// Loads the artifact of contract `name`, declared in `<name>.sol` (cached).
 ///
 /// # Errors
 /// [`ArtifactError::Missing`] or [`ArtifactError::Malformed`].
 pub fn load(name: &str) -> Result<Arc<Artifact>, ArtifactError> {
+    load_in(&format!("{name}.sol"), name)
+}
+
+/// Loads the artifact of contract `name` declared in the source file `file` (its file name,
+/// such as `AssetHolderETH.t.sol`; cached).
+///
+/// # Errors
+/// [`ArtifactError::Missing`] or [`ArtifactError::Malformed`].
+pub fn load_in(file: &str, name: &str) -> Result<Arc<Artifact>, ArtifactError> {
     type Cache = Mutex<BTreeMap<String, Arc<Artifact>>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     // A poisoned cache only means another test panicked while holding it; the map is intact.
     let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(a) = cache.get(name) {
+    let key = format!("{file}/{name}");
+    if let Some(a) = cache.get(&key) {
         return Ok(a.clone());
     }
-    let path = out_dir().join(format!("{name}.sol/{name}.json"));
+    let path = out_dir().join(format!("{file}/{name}.json"));
     let text = std::fs::read_to_string(&path)
         .map_err(|e| ArtifactError::Missing(format!("{}: {e}", path.display())))?;
     let json: serde_json::Value = serde_json::from_str(&text)
@@ -124,6 +134,6 @@ pub fn load(name: &str) -> Result<Arc<Artifact>, ArtifactError> {
         runtime,
         selectors,
     });
-    cache.insert(name.into(), a.clone());
+    cache.insert(key, a.clone());
     Ok(a)
 }

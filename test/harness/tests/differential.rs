@@ -3,8 +3,10 @@
 //! `PERUN_SCENARIOS=1` one scenario), each on the Stylus programs, the Solidity mirrors and the
 //! verifier's model with every result, view and balance compared after every transaction. A
 //! failure prints its seed and the shrunk steps that reproduce it. `PERUN_THREADS=N` sets the
-//! workers (default: the cores, at most 2); `PERUN_COVERAGE=1` prints what the run covered.
+//! workers (default: the cores, at most 2); `PERUN_COVERAGE=1` prints what the run covered. A
+//! run of at least the default size must reach every custom error of `Errors.sol`.
 
+use perun_harness::scenario::coverage;
 use perun_harness::scenario::driver::{self, Config};
 use perun_harness::scenario::note;
 
@@ -34,4 +36,26 @@ fn differential_random_scenarios_agree_with_each_other_and_the_verifier() {
         panic!("a differential scenario failed (seed {:016x})", found.seed);
     }
     assert_eq!(summary.tally.scenarios, cfg.scenarios);
+    // Every custom error of Errors.sol: as a transaction's revert data, or (`Reentrancy`, which
+    // a holder never lets reach a transaction's revert data) recorded from an inner call.
+    let missing = summary.tally.missing();
+    note(&format!(
+        "differential: {} of {} custom errors reached{}",
+        coverage::ERRORS.len() - missing.len(),
+        coverage::ERRORS.len(),
+        if missing.is_empty() {
+            String::new()
+        } else {
+            format!(", not {}", missing.join(", "))
+        }
+    ));
+    if cfg.scenarios >= DEFAULT_SCENARIOS {
+        assert!(
+            missing.is_empty(),
+            "a run of {} scenarios (seed {:016x}) reached no call reverting with {}",
+            cfg.scenarios,
+            cfg.seed,
+            missing.join(", ")
+        );
+    }
 }

@@ -12,8 +12,9 @@ use perun_harness::scenario::coverage::Tally;
 use perun_harness::scenario::driver;
 use perun_harness::scenario::oracle::{error_selector, Oracle};
 use perun_harness::scenario::plan::{
-    Action, Amount, AppKind, Assets, CalldataFlaw, Change, Duration, Flaw, Foreign, ParamsFlaw,
-    Plan, Receiver, Shape, SigFlaw, Signer, Story, SubShape, Time, Version, Withdrawal,
+    Action, Amount, AppKind, Assets, CalldataFlaw, Change, Duration, Flaw, Foreign, FundMode,
+    ParamsFlaw, Plan, Receiver, Shape, SigFlaw, Signer, Story, SubKind, SubShape, Time, Version,
+    Withdrawal,
 };
 use perun_harness::scenario::run::Runner;
 use perun_harness::world::{Addresses, START};
@@ -38,6 +39,7 @@ fn sub(parties: u8, offset: u8, app: AppKind, nested: u8) -> SubShape {
         offset,
         app,
         nested,
+        kind: SubKind::Plain,
     }
 }
 
@@ -46,6 +48,7 @@ fn plan(shape: Shape, story: Story) -> Plan {
         shape,
         funding: Vec::new(),
         story,
+        payee: Receiver::Own,
         extras: Vec::new(),
         flaws: Vec::new(),
     }
@@ -143,6 +146,23 @@ fn every_scenario_kind_appears_among_the_first_thousand_seeds() {
         "flaw: unexpected sender",
         "challenge duration: Max",
         "virtual channel with an app",
+        "assets: foreign NoCode",
+        "assets: foreign Again",
+        "assets: foreign AgainShort",
+        "sub-channel kind: Ledger",
+        "sub-channel kind: Longer",
+        "sub-channel kind: Ragged",
+        "sub-channel kind: OutOfRange",
+        "sub-channel kind: ShortMap",
+        "sub-channel kind: OtherAssets",
+        "shape: chain of sub-channels",
+        "chain depth: 16",
+        "chain depth: 17",
+        "chain: shortcut through a second ledger channel",
+        "funding: the wrong ETH value (refused)",
+        "story: first withdrawal to Reentrant",
+        "extra: withdraw Half signed Own to Other",
+        "flaw: sub-channels Shape",
     ];
     let missing: Vec<_> = wanted.iter().filter(|w| !seen.contains(**w)).collect();
     assert!(missing.is_empty(), "never generated: {missing:?}");
@@ -176,6 +196,7 @@ fn complete_lifecycles_succeed_at_every_step() {
         plan(
             ledger(2, Assets::Eth, AppKind::Trivial, vec![]),
             Story::ForceExec {
+                fin: false,
                 target: 0,
                 moves: 2,
                 last: Change::Final,
@@ -184,6 +205,7 @@ fn complete_lifecycles_succeed_at_every_step() {
         plan(
             ledger(3, Assets::Both, AppKind::Counter, vec![]),
             Story::ForceExec {
+                fin: false,
                 target: 0,
                 moves: 3,
                 last: Change::Valid,
@@ -215,6 +237,7 @@ fn complete_lifecycles_succeed_at_every_step() {
                 vec![sub(2, 1, AppKind::Counter, 1)],
             ),
             Story::ForceExec {
+                fin: false,
                 target: 1,
                 moves: 2,
                 last: Change::Valid,
@@ -668,4 +691,313 @@ fn the_oracle_fails_when_the_contracts_contradict_its_prediction() {
     assert!(oracle
         .check(&deposit(5), &deposited(4), START, no_code)
         .is_err());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The plan elements that reach the custom errors of every corner
+// ---------------------------------------------------------------------------------------------
+
+fn with_foreign(foreign: Foreign, subs: Vec<SubShape>) -> Shape {
+    Shape::Ledger {
+        parties: 3,
+        repeat: false,
+        also_virtual: false,
+        assets: Assets::Eth,
+        foreign,
+        app: AppKind::None,
+        duration: Duration::Normal,
+        subs,
+    }
+}
+
+fn kind(kind: SubKind) -> SubShape {
+    SubShape {
+        kind,
+        ..sub(2, 1, AppKind::None, 0)
+    }
+}
+
+/// Runs `plan` like [`run`], returning the trace and the run's tally.
+fn run_tally(runner: &mut Runner, plan: &Plan) -> (Vec<(String, String)>, Tally) {
+    let sc = compile(plan, &runner.addresses());
+    let mut tally = Tally::default();
+    if let Err(f) = runner.run(&sc, &mut tally) {
+        panic!("{f}\nplan: {plan:?}");
+    }
+    let trace = runner
+        .trace()
+        .iter()
+        .map(|t| (t.label.clone(), t.error.clone()))
+        .collect();
+    (trace, tally)
+}
+
+/// The errors of every call whose label starts with `prefix`, in order.
+fn errors_of<'a>(trace: &'a [(String, String)], prefix: &str) -> Vec<&'a str> {
+    trace
+        .iter()
+        .filter(|(l, _)| l.starts_with(prefix))
+        .map(|(_, e)| e.as_str())
+        .collect()
+}
+
+#[test]
+fn the_coverage_lists_every_custom_error_of_errors_sol() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../contracts/solidity/Errors.sol"
+    );
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let declared: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("error "))
+        .filter_map(|l| l.split('(').next())
+        .collect();
+    assert_eq!(declared, perun_harness::scenario::coverage::ERRORS);
+}
+
+#[test]
+fn outcomes_pushed_to_a_codeless_holder_or_twice_to_one_holder_revert_alike() {
+    let mut r = runner();
+    let cases = [
+        (Foreign::NoCode, "NoContractCode"),
+        (Foreign::Again, "AlreadySettled"),
+        (Foreign::AgainShort, "OutcomeLengthMismatch"),
+    ];
+    for (foreign, want) in cases {
+        // At once, and after a dispute; either way nothing settles, so withdrawals find the
+        // channel unsettled.
+        for story in [happy(), dispute()] {
+            let p = plan(with_foreign(foreign, vec![]), story);
+            let trace = run(&mut r, &p);
+            let concluded = errors_of(&trace, "conclude");
+            assert_eq!(concluded, [want], "{p:?}: {trace:?}");
+            for e in errors_of(&trace, "withdraw") {
+                assert_eq!(e, "NotSettled", "{p:?}: {trace:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn wrong_sub_channels_revert_alike_at_register_or_at_conclude() {
+    let mut r = runner();
+    // (kind, register's error, conclude's error)
+    let cases = [
+        (SubKind::Plain, "", ""),
+        (SubKind::Ledger, "LedgerSubChannel", "WrongState"),
+        (SubKind::Longer, "ChallengeDurationTooLong", "WrongState"),
+        (SubKind::Ragged, "BalancesLengthMismatch", "WrongState"),
+        (SubKind::OutOfRange, "", "IndexMapOutOfRange"),
+        (SubKind::ShortMap, "", "SubAllocMismatch"),
+        (SubKind::OtherAssets, "AssetsMismatch", ""),
+    ];
+    for (k, at_register, at_conclude) in cases {
+        let p = plan(with_foreign(Foreign::None, vec![kind(k)]), dispute());
+        let trace = run(&mut r, &p);
+        assert_eq!(
+            error_of(&trace, "register"),
+            at_register,
+            "{k:?}: {trace:?}"
+        );
+        // A registration that reverted leaves nothing to conclude.
+        let at_conclude = if at_register.is_empty() {
+            at_conclude
+        } else {
+            "NotRegistered"
+        };
+        assert_eq!(
+            error_of(&trace, "conclude"),
+            at_conclude,
+            "{k:?}: {trace:?}"
+        );
+    }
+}
+
+#[test]
+fn a_sub_channel_state_of_the_wrong_shape_is_refused_at_register() {
+    let mut r = runner();
+    let mut p = plan(
+        with_foreign(Foreign::None, vec![sub(2, 0, AppKind::None, 1)]),
+        dispute(),
+    );
+    p.flaws = vec![(
+        0,
+        Flaw::Subs(perun_harness::scenario::plan::SubsFlaw::Shape),
+    )];
+    let trace = run(&mut r, &p);
+    assert_eq!(
+        error_of(&trace, "register"),
+        "BalancesLengthMismatch",
+        "{trace:?}"
+    );
+}
+
+#[test]
+fn moves_that_change_locked_funds_or_leave_a_final_state_revert_alike() {
+    let mut r = runner();
+    let locked = plan(
+        ledger(
+            3,
+            Assets::Both,
+            AppKind::Trivial,
+            vec![sub(2, 0, AppKind::None, 0)],
+        ),
+        Story::ForceExec {
+            target: 0,
+            fin: false,
+            moves: 1,
+            last: Change::Locked,
+        },
+    );
+    let trace = run(&mut r, &locked);
+    assert_eq!(
+        errors_of(&trace, "progress"),
+        ["", "LockedMismatch"],
+        "{trace:?}"
+    );
+    assert_eq!(error_of(&trace, "conclude"), "", "{trace:?}");
+    // Without sub-channels, a move that locks funds changes them too.
+    let mut bare = locked.clone();
+    bare.shape = ledger(2, Assets::Eth, AppKind::Counter, vec![]);
+    let trace = run(&mut r, &bare);
+    assert_eq!(
+        errors_of(&trace, "progress"),
+        ["", "LockedMismatch"],
+        "{trace:?}"
+    );
+
+    // Registered with a final state: no move, and the final state concludes.
+    let fin = plan(
+        ledger(2, Assets::Eth, AppKind::Trivial, vec![]),
+        Story::ForceExec {
+            target: 0,
+            fin: true,
+            moves: 1,
+            last: Change::Valid,
+        },
+    );
+    let trace = run(&mut r, &fin);
+    assert_eq!(error_of(&trace, "register"), "", "{trace:?}");
+    assert_eq!(
+        errors_of(&trace, "progress"),
+        ["ProgressFromFinalState", "ProgressFromFinalState"],
+        "{trace:?}"
+    );
+    assert_eq!(error_of(&trace, "conclude"), "", "{trace:?}");
+    for e in errors_of(&trace, "withdraw") {
+        assert_eq!(e, "", "{trace:?}");
+    }
+}
+
+#[test]
+fn a_reentrant_receiver_meets_the_guard_and_partial_withdrawals_to_others_revert() {
+    let mut r = runner();
+    let to = |receiver, amount| Withdrawal {
+        ledger: 0,
+        who: 0,
+        asset: 0,
+        amount,
+        signer: Signer::Own,
+        receiver,
+    };
+    let mut p = plan(ledger(2, Assets::Eth, AppKind::None, vec![]), happy());
+    // Extras go before the story's withdrawals (position 1: after concludeFinal): half to
+    // another account (refused), then the whole share to the reentrant receiver, whose
+    // re-submission of the same withdrawal meets the holder's guard.
+    p.extras = vec![
+        (
+            1,
+            Action::Withdraw(to(Receiver::Reentrant, Amount::Outcome)),
+        ),
+        (1, Action::Withdraw(to(Receiver::Other, Amount::Half))),
+    ];
+    let (trace, tally) = run_tally(&mut r, &p);
+    assert_eq!(
+        errors_of(&trace, "withdraw ETH L 0"),
+        ["PartialWithdrawal", "", "InsufficientHoldings"],
+        "{trace:?}"
+    );
+    assert_eq!(tally.inner.get("Reentrancy"), Some(&1), "{tally}");
+    assert!(tally.reached().contains("Reentrancy"));
+
+    // The lifecycle's own first withdrawal (the whole ETH share) to the receiver: its
+    // re-entry is refused, and every withdrawal succeeds.
+    let mut p = plan(ledger(2, Assets::Both, AppKind::None, vec![]), dispute());
+    p.payee = Receiver::Reentrant;
+    let (trace, tally) = run_tally(&mut r, &p);
+    for (label, error) in &trace {
+        assert!(error.is_empty(), "{label} reverted with {error}");
+    }
+    assert_eq!(tally.inner.get("Reentrancy"), Some(&1), "{tally}");
+}
+
+fn chain(depth: u8, shortcut: bool) -> Shape {
+    Shape::Chain {
+        depth,
+        shortcut,
+        assets: Assets::Both,
+    }
+}
+
+#[test]
+fn sub_channels_nest_to_the_limit_and_not_one_level_beyond() {
+    let max = u8::try_from(perun_channel::checks::MAX_DEPTH).unwrap_or(u8::MAX);
+    let mut r = runner();
+    // At the limit: registered, concluded and withdrawn, or concluded at once with the chain
+    // merged.
+    for story in [dispute(), happy()] {
+        for (label, error) in run(&mut r, &plan(chain(max, false), story)) {
+            assert!(error.is_empty(), "{label} reverted with {error}");
+        }
+    }
+    // One beyond: the registration meets the limit.
+    let trace = run(&mut r, &plan(chain(max + 1, false), dispute()));
+    assert_eq!(error_of(&trace, "register"), "NestingTooDeep", "{trace:?}");
+    assert_eq!(error_of(&trace, "conclude"), "NotRegistered", "{trace:?}");
+    // At the limit, with the deepest sub-channel's record refuted through a second ledger
+    // channel by a state that opens a sub-channel of its own: concluding the chain meets the
+    // limit, concluding the second ledger channel succeeds.
+    let shortcut = plan(
+        chain(max, true),
+        Story::VirtualV1 {
+            refute: true,
+            first: 0,
+        },
+    );
+    let trace = run(&mut r, &shortcut);
+    assert_eq!(errors_of(&trace, "register"), ["", "", ""], "{trace:?}");
+    assert_eq!(
+        errors_of(&trace, "conclude"),
+        ["NestingTooDeep", ""],
+        "{trace:?}"
+    );
+}
+
+#[test]
+fn deposits_with_the_wrong_value_and_final_conclusions_of_open_states_revert_alike() {
+    let mut r = runner();
+    let mut p = plan(ledger(2, Assets::Both, AppKind::None, vec![]), happy());
+    p.funding = vec![FundMode::Value(0), FundMode::Exact];
+    p.extras = vec![(
+        0,
+        Action::ConcludeFinal {
+            ledger: 0,
+            version: Version::Next,
+            merged: true,
+            fin: false,
+        },
+    )];
+    let trace = run(&mut r, &p);
+    // Participant 0's deposits (ETH, then the token) carry ETH they should not.
+    assert_eq!(
+        errors_of(&trace, "deposit"),
+        ["WrongDepositValue", "", "WrongDepositValue", ""],
+        "{trace:?}"
+    );
+    assert_eq!(
+        errors_of(&trace, "concludeFinal"),
+        ["StateNotFinal", ""],
+        "{trace:?}"
+    );
 }

@@ -2,12 +2,12 @@
 //! each call kind's successes and reverts, the revert errors seen and the verifier's decisions,
 //! counted over a run and printed at its end.
 
-use super::plan::{Action, Duration, Flaw, Foreign, FundMode, Junk, Plan, Shape};
-use std::collections::BTreeMap;
+use super::plan::{Action, Duration, Flaw, Foreign, FundMode, Junk, Plan, Shape, SubKind};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-/// The custom errors of `contracts/solidity/Errors.sol`.
-const ERRORS: &[&str] = &[
+/// The custom errors of `contracts/solidity/Errors.sol`, in its order.
+pub const ERRORS: &[&str] = &[
     "MalformedCalldata",
     "SignatureCountMismatch",
     "InvalidSignatureLength",
@@ -28,6 +28,9 @@ const ERRORS: &[&str] = &[
     "SumOfBalancesMismatch",
     "BalanceOverflow",
     "IndexMapOutOfRange",
+    "LedgerSubChannel",
+    "ChallengeDurationTooLong",
+    "NestingTooDeep",
     "NotRegistered",
     "VersionTooLow",
     "NotInDisputePhase",
@@ -47,6 +50,7 @@ const ERRORS: &[&str] = &[
     "NotSettled",
     "WrongDepositValue",
     "InsufficientHoldings",
+    "PartialWithdrawal",
     "TokenTransferFailed",
     "EthTransferFailed",
     "Reentrancy",
@@ -157,7 +161,22 @@ pub fn tags(plan: &Plan) -> Vec<String> {
                 if s.nested % 3 > 0 {
                     t.push("sub-channels: nested".into());
                 }
+                if s.kind != SubKind::Plain {
+                    t.push(format!("sub-channel kind: {:?}", s.kind));
+                }
             }
+        }
+        Shape::Chain {
+            depth,
+            shortcut,
+            assets,
+        } => {
+            t.push("shape: chain of sub-channels".into());
+            t.push(format!("chain depth: {}", depth.clamp(&1, &17)));
+            if *shortcut {
+                t.push("chain: shortcut through a second ledger channel".into());
+            }
+            t.push(format!("assets: {assets:?}"));
         }
         Shape::Virtual { assets, app } => {
             t.push("shape: virtual channel".into());
@@ -168,6 +187,9 @@ pub fn tags(plan: &Plan) -> Vec<String> {
         }
     }
     t.push(format!("story: {}", variant(&plan.story)));
+    if plan.payee != super::plan::Receiver::Own {
+        t.push(format!("story: first withdrawal to {:?}", plan.payee));
+    }
     for f in &plan.funding {
         t.push(match f {
             FundMode::Exact => "funding: exact".into(),
@@ -176,6 +198,7 @@ pub fn tags(plan: &Plan) -> Vec<String> {
             FundMode::Zero => "funding: zero deposit".into(),
             FundMode::Skip => "funding: no deposit (underfunded)".into(),
             FundMode::ChannelId => "funding: under the channel ID".into(),
+            FundMode::Value(_) => "funding: the wrong ETH value (refused)".into(),
         });
     }
     for (_, a) in &plan.extras {
@@ -201,6 +224,11 @@ pub struct Tally {
     pub reverts: BTreeMap<String, u64>,
     /// Per decision of the verifier comparison: how often it was made.
     pub verifier: BTreeMap<String, u64>,
+    /// Per error of an inner call that a contract of the scenario recorded and swallowed (the
+    /// reentrant receiver's re-entry into a holder): how often it was recorded. Such an error
+    /// never reaches a transaction's revert data (a holder reports a failed payout with its
+    /// own error).
+    pub inner: BTreeMap<String, u64>,
 }
 
 impl Tally {
@@ -217,11 +245,32 @@ impl Tally {
             (&mut self.tags, &other.tags),
             (&mut self.reverts, &other.reverts),
             (&mut self.verifier, &other.verifier),
+            (&mut self.inner, &other.inner),
         ] {
             for (k, v) in from {
                 *map.entry(k.clone()).or_default() += v;
             }
         }
+    }
+
+    /// The custom errors of [`ERRORS`] the run reached: as a transaction's revert data, or
+    /// recorded from an inner call ([`Tally::inner`]).
+    pub fn reached(&self) -> BTreeSet<&'static str> {
+        ERRORS
+            .iter()
+            .copied()
+            .filter(|e| self.reverts.contains_key(*e) || self.inner.contains_key(*e))
+            .collect()
+    }
+
+    /// The custom errors of [`ERRORS`] the run did not reach, in `Errors.sol`'s order.
+    pub fn missing(&self) -> Vec<&'static str> {
+        let reached = self.reached();
+        ERRORS
+            .iter()
+            .copied()
+            .filter(|e| !reached.contains(e))
+            .collect()
     }
 }
 
@@ -244,6 +293,16 @@ impl fmt::Display for Tally {
         for (k, n) in &self.reverts {
             writeln!(f, "  {k:<28} {n:>7}")?;
         }
+        writeln!(f, "errors of inner calls recorded:")?;
+        for (k, n) in &self.inner {
+            writeln!(f, "  {k:<28} {n:>7}")?;
+        }
+        writeln!(
+            f,
+            "custom errors reached: {} of {}",
+            self.reached().len(),
+            ERRORS.len()
+        )?;
         writeln!(f, "verifier comparison:")?;
         for (k, n) in &self.verifier {
             writeln!(f, "  {k:<60} {n:>7}")?;

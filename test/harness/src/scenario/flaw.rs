@@ -162,13 +162,14 @@ pub fn state(state: &mut Channel::State, flaw: StateFlaw, at: &Addresses) -> boo
 }
 
 /// Puts `flaw` into a list of sub-channel entries; `stale(x)` is `x` at another version and
-/// `rebalance(x)` is `x` with changed balances, each (re-)signed if the entries carry
+/// `reshape(x, extra)` is `x` with its first balance raised by one unit (`extra` false) or with
+/// one balance more in its first row (`extra` true), each (re-)signed if the entries carry
 /// signatures.
 pub fn subs<T: Clone>(
     list: &mut Vec<T>,
     flaw: SubsFlaw,
     stale: impl Fn(&T) -> T,
-    rebalance: impl Fn(&T) -> T,
+    reshape: impl Fn(&T, bool) -> T,
 ) -> bool {
     if list.is_empty() {
         return false;
@@ -185,7 +186,8 @@ pub fn subs<T: Clone>(
         }
         SubsFlaw::Extra => list.push(list[0].clone()),
         SubsFlaw::Stale => list[0] = stale(&list[0]),
-        SubsFlaw::Balance => list[0] = rebalance(&list[0]),
+        SubsFlaw::Balance => list[0] = reshape(&list[0], false),
+        SubsFlaw::Shape => list[0] = reshape(&list[0], true),
     }
     true
 }
@@ -283,4 +285,25 @@ pub fn word(v: u64) -> Bytes {
 /// An address for a receiver outside every channel.
 pub fn stranger() -> Address {
     Address::repeat_byte(0x5e)
+}
+
+/// An account without code that an asset names as its holder on this chain.
+pub fn no_code_holder() -> Address {
+    Address::repeat_byte(0x0c)
+}
+
+/// `state` with its first balance raised by `unit` (`extra` false), or with one more balance
+/// of `unit` in its first row (`extra` true); false if it has no balance row.
+pub fn reshape(state: &mut Channel::State, extra: bool, unit: U256) -> bool {
+    let Some(row) = state.outcome.balances.first_mut() else {
+        return false;
+    };
+    if extra {
+        row.push(unit);
+    } else if let Some(b) = row.first_mut() {
+        *b += unit;
+    } else {
+        return false;
+    }
+    true
 }

@@ -17,7 +17,15 @@
 //! - the token (the model assumes transfers succeed): a token that returns false, reverts, or
 //!   re-enters the holder fails the holder's transfer with `TokenTransferFailed`;
 //! - the receiver of ETH (the model assumes it accepts): a contract without a payable fallback
-//!   fails it with `EthTransferFailed`.
+//!   fails it with `EthTransferFailed`; the reentrant receiver accepts, and the first time it
+//!   is paid while armed, re-submits its armed call to the ETH holder, whose guard refuses it
+//!   with `Reentrancy` (which the receiver records: the comparison reads it back);
+//! - code (the model assumes every holder a state names has code): pushing an outcome to a
+//!   holder of this chain without code fails with `NoContractCode`. The model checks a row's
+//!   length before the push, as the contracts check it before the code; what it checks at the
+//!   push itself (`setOutcome`) the contracts never reach, so this rule is exact as long as the
+//!   model's `setOutcome` at such a holder would accept, as it does for every row the
+//!   generator builds (a mismatch would fail the comparison, never pass it).
 
 use super::envelope::{self, Arg};
 use crate::ops::Call;
@@ -155,6 +163,21 @@ enum Expect {
     Revert(Vec<u8>),
 }
 
+/// What the harness knows of the reentrant receiver ([`super::compile::reentrant_receiver`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Receiver {
+    /// The call it sends to the ETH holder when first paid (empty: none).
+    call: Vec<u8>,
+    /// Whether it reverts with the inner call's revert data when that call fails.
+    bubble: bool,
+    /// Whether it sent its call (`attempted()`).
+    attempted: bool,
+    /// The inner call's revert data it recorded (`innerData()`).
+    inner: Vec<u8>,
+    /// Whether the last call made it re-enter the holder.
+    reentered: bool,
+}
+
 /// The verifier's model and what it needs beside it.
 #[derive(Clone, Debug)]
 pub struct Oracle {
@@ -162,6 +185,7 @@ pub struct Oracle {
     at: Addresses,
     token_mode: u8,
     callback: Address,
+    receiver: Receiver,
     /// How often each kind of decision was made (`predicted success`, `envelope`, ...).
     pub counts: BTreeMap<&'static str, u64>,
 }
@@ -174,8 +198,28 @@ impl Oracle {
             at,
             token_mode: 0,
             callback: Address::ZERO,
+            receiver: Receiver::default(),
             counts: BTreeMap::new(),
         }
+    }
+
+    /// What the reentrant receiver's `innerData()` must return now: the revert data of the
+    /// inner call it recorded, ABI-encoded as `bytes`.
+    pub fn receiver_inner_data(&self) -> Vec<u8> {
+        Bytes::copy_from_slice(&self.receiver.inner).abi_encode()
+    }
+
+    /// What the reentrant receiver's `attempted()` must return now, ABI-encoded.
+    pub fn receiver_attempted(&self) -> Vec<u8> {
+        self.receiver.attempted.abi_encode()
+    }
+
+    /// The revert data of the inner call the reentrant receiver recorded during the last call
+    /// checked, if it re-entered a holder then.
+    pub fn reentered(&self) -> Option<&[u8]> {
+        self.receiver
+            .reentered
+            .then_some(self.receiver.inner.as_slice())
     }
 
     fn count(&mut self, what: &'static str) {
@@ -220,10 +264,15 @@ impl Oracle {
     ) -> Result<(), String> {
         let (to, data, value) = (call.to, call.data.as_slice(), call.value);
         self.model.now = now;
+        self.receiver.reentered = false;
         let sel: Option<[u8; 4]> = data.get(..4).and_then(|s| s.try_into().ok());
         let at = self.at;
         if to == at.token {
             self.token_call(data, outcome);
+            return Ok(());
+        }
+        if to == super::compile::reentrant_receiver() {
+            self.receiver_call(data, outcome);
             return Ok(());
         }
         let Some(sel) = sel else {
@@ -257,16 +306,20 @@ impl Oracle {
                     self.count("predicted revert");
                     Expect::Revert(e.selector().to_vec())
                 }
-                Ok(fx) => match self.outside(sel, target, data, &fx, &has_code) {
-                    Some(err) => {
-                        self.model = before;
-                        Expect::Revert(err)
+                Ok(fx) => {
+                    let receiver = self.receiver.clone();
+                    match self.outside(sel, target, data, &fx, &has_code) {
+                        Some(err) => {
+                            self.model = before;
+                            self.receiver = receiver;
+                            Expect::Revert(err)
+                        }
+                        None => {
+                            self.count("predicted success");
+                            Expect::Success(events_of_effects(&fx, &at))
+                        }
                     }
-                    None => {
-                        self.count("predicted success");
-                        Expect::Success(events_of_effects(&fx, &at))
-                    }
-                },
+                }
             }
         };
         let actual = if outcome.success {
@@ -296,6 +349,13 @@ impl Oracle {
         has_code: &impl Fn(Address) -> bool,
     ) -> Option<Vec<u8>> {
         let at = self.at;
+        let codeless = fx
+            .iter()
+            .any(|e| matches!(e, Effect::OutcomeSet { holder, .. } if !has_code(*holder)));
+        if codeless {
+            self.count("code rule: an outcome pushed to a holder without code");
+            return Some(error_selector("NoContractCode").to_vec());
+        }
         if sel == vc::PROGRESS {
             let decoded =
                 <(Channel::Params, Channel::State, Channel::State, U256, Bytes)>::abi_decode_params(
@@ -326,6 +386,30 @@ impl Oracle {
                     return Some(error_selector("TokenTransferFailed").to_vec());
                 }
             } else {
+                let reentrant = super::compile::reentrant_receiver();
+                let paid = |r: &Address| {
+                    fx.iter()
+                        .any(|e| matches!(e, Effect::Withdrawn { receiver, .. } if receiver == r))
+                };
+                if paid(&reentrant) {
+                    let r = &mut self.receiver;
+                    if r.attempted || r.call.is_empty() {
+                        self.count("receiver rule: the reentrant receiver accepts ETH");
+                        return None;
+                    }
+                    // Its call goes to the ETH holder, whose withdrawal is running: the guard
+                    // refuses it before anything else.
+                    let inner = error_selector("Reentrancy").to_vec();
+                    if r.bubble {
+                        self.count("receiver rule: the re-entry refused, bubbled by the receiver");
+                        return Some(error_selector("EthTransferFailed").to_vec());
+                    }
+                    r.attempted = true;
+                    r.inner = inner;
+                    r.reentered = true;
+                    self.count("receiver rule: the re-entry refused with Reentrancy, recorded");
+                    return None;
+                }
                 let to_contract = fx.iter().any(
                     |e| matches!(e, Effect::Withdrawn { receiver, .. } if has_code(*receiver)),
                 );
@@ -336,6 +420,19 @@ impl Oracle {
             }
         }
         None
+    }
+
+    /// A call to the reentrant receiver: `arm(call, bubble)` sets what it does when paid.
+    fn receiver_call(&mut self, data: &[u8], outcome: &Outcome) {
+        if !outcome.success
+            || data.get(..4) != Some(super::compile::receiver_selector("arm").as_slice())
+        {
+            return;
+        }
+        if let Ok((call, bubble)) = <(Bytes, bool)>::abi_decode_params(&data[4..]) {
+            self.receiver.call = call.to_vec();
+            self.receiver.bubble = bubble;
+        }
     }
 
     fn token_call(&mut self, data: &[u8], outcome: &Outcome) {

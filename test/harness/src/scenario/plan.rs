@@ -35,6 +35,15 @@ pub enum Foreign {
     OtherChain,
     /// An asset of this chain without a holder (the zero address).
     NoHolder,
+    /// An asset of this chain whose holder is an account without code: pushing the outcome to
+    /// it fails (`NoContractCode`).
+    NoCode,
+    /// The first asset again: its holder is pushed the outcome twice, and the second push
+    /// finds the channel settled (`AlreadySettled`).
+    Again,
+    /// The first asset again, with one balance fewer in the ledger channel's row for it: the
+    /// second push has fewer balances than participants (`OutcomeLengthMismatch`).
+    AgainShort,
 }
 
 /// The challenge duration of the scenario's ledger channels.
@@ -50,6 +59,31 @@ pub enum Duration {
     Wide,
 }
 
+/// What is wrong with a sub-channel of the ledger channel, if anything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SubKind {
+    /// Nothing: it is what its parent locks.
+    Plain,
+    /// Its params set the ledger flag: a ledger channel locked as a sub-channel
+    /// (`LedgerSubChannel` at `register`).
+    Ledger,
+    /// Its challenge duration is one second longer than its parent's
+    /// (`ChallengeDurationTooLong` at `register`).
+    Longer,
+    /// Its states have one balance fewer in their first row, signed all the same
+    /// (`BalancesLengthMismatch` at `register`).
+    Ragged,
+    /// Its index map's last entry points one past the parent's participants (not checked at
+    /// `register`; `IndexMapOutOfRange` when `conclude` folds it).
+    OutOfRange,
+    /// Its index map lacks its last entry, so folding it moves less than the parent locked
+    /// (not checked at `register`; `SubAllocMismatch` at `conclude`).
+    ShortMap,
+    /// Its states name other assets than its parent's: the first two swapped, or (with one
+    /// asset) another holder (`AssetsMismatch` at `register`).
+    OtherAssets,
+}
+
 /// A sub-channel of the ledger channel: its participants are `parties` of the ledger's, from
 /// participant `offset` on (cyclically), so its index map is a rotation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -62,6 +96,8 @@ pub struct SubShape {
     pub app: AppKind,
     /// Sub-channels of its own (0 to 2), each between two of its participants.
     pub nested: u8,
+    /// What is wrong with it.
+    pub kind: SubKind,
 }
 
 /// The channels of a scenario.
@@ -93,6 +129,19 @@ pub enum Shape {
         assets: Assets,
         /// Whether the virtual channel has the trivial app (which the contracts refuse).
         app: bool,
+    },
+    /// A ledger channel of two parties with a chain of two-party sub-channels, each locking the
+    /// next, `depth` levels deep (the contracts allow `perun_channel::checks::MAX_DEPTH`).
+    Chain {
+        /// The sub-channels' depth (1 to 17).
+        depth: u8,
+        /// Whether the deepest sub-channel opens a sub-channel of its own from its version 2 on,
+        /// registered through a second ledger channel that locks the deepest one directly (its
+        /// record is keyed by its funding, which both parents lock alike): concluding the chain
+        /// then meets a registered state one level too deep.
+        shortcut: bool,
+        /// The assets of every channel.
+        assets: Assets,
     },
 }
 
@@ -147,6 +196,9 @@ pub enum Change {
     FromStale,
     /// An actor index beyond the participants.
     ActorOutOfRange,
+    /// The locked sub-allocations changed: the first one's balances raised, or one added where
+    /// there is none (`LockedMismatch`).
+    Locked,
 }
 
 /// How much a participant deposits, against its share of the outcome.
@@ -164,6 +216,9 @@ pub enum FundMode {
     Skip,
     /// Its share, deposited under the channel ID instead of its funding ID.
     ChannelId,
+    /// Its share, sent with this many wei plus one more ETH than the amount (or, for the
+    /// token, with that much ETH): refused (`WrongDepositValue`).
+    Value(u8),
 }
 
 /// The withdrawal amount.
@@ -201,6 +256,10 @@ pub enum Receiver {
     Other,
     /// A contract without a payable fallback (the token).
     Contract,
+    /// A contract that, when paid ETH the first time, re-submits the same withdrawal to the
+    /// holder and records how that inner call ended (the holder's guard refuses it with
+    /// `Reentrancy`; the receiver swallows the failure).
+    Reentrant,
 }
 
 /// A behaviour of the ERC20 test token.
@@ -337,6 +396,9 @@ pub enum Action {
         version: Version,
         /// Whether the sub-channels' outcomes are merged into the balances (no locked funds).
         merged: bool,
+        /// Whether the state is final (`concludeFinal` refuses one that is not:
+        /// `StateNotFinal`).
+        fin: bool,
     },
     /// The virtual channel is registered (or refuted) in the registry directly.
     RegistryRegister {
@@ -455,6 +517,9 @@ pub enum SubsFlaw {
     Stale,
     /// The first one's balances changed (and signed).
     Balance,
+    /// The first one with one balance too many in its first row (and signed): a sub-channel
+    /// state of the wrong shape.
+    Shape,
 }
 
 /// A flaw in the calldata bytes.
@@ -531,6 +596,9 @@ pub enum Story {
     ForceExec {
         /// The channel moved (0 the ledger, k sub-channel k - 1).
         target: u8,
+        /// Whether the ledger channel is registered with a final state, and moved from it
+        /// (which the contracts refuse: `ProgressFromFinalState`).
+        fin: bool,
         /// Steps.
         moves: u8,
         /// The last step.
@@ -571,7 +639,12 @@ pub struct Plan {
     pub funding: Vec<FundMode>,
     /// The lifecycle.
     pub story: Story,
-    /// Extra actions, each inserted at a position (modulo the length) of the story's actions.
+    /// Who receives the lifecycle's withdrawal of the first participant's first asset (the
+    /// whole share) in the first ledger channel; every other one goes to the participant.
+    pub payee: Receiver,
+    /// Extra actions, each inserted at a position of the story's actions: a withdrawal at an
+    /// even position among the lifecycle's closing withdrawals (after its conclusions), every
+    /// other extra at the position modulo the length.
     pub extras: Vec<(u8, Action)>,
     /// Flaws, each put into the action at a position (modulo the length) of the actions.
     pub flaws: Vec<(u8, Flaw)>,

@@ -17,7 +17,7 @@ use crate::ops::Step;
 use crate::pair::Pair;
 use crate::snapshot::PairSnapshot;
 use crate::world::{Addresses, WorldError, START};
-use alloy_primitives::{hex, Address, U256};
+use alloy_primitives::{hex, Address, B256, U256};
 use std::fmt;
 
 /// How a scenario failed.
@@ -79,19 +79,32 @@ fn encode_u256(v: U256) -> Vec<u8> {
 }
 
 impl Runner {
-    /// Deploys both worlds and funds the accounts of [`super::compile::KEYS`] and the stranger.
+    /// Deploys both worlds, funds the accounts of [`super::compile::KEYS`] and the stranger,
+    /// and deploys the reentrant receiver ([`super::compile::reentrant_receiver`]) in each.
     ///
     /// # Errors
     /// If a world cannot be built.
     pub fn new() -> Result<Self, WorldError> {
         let mut accounts: Vec<Address> = super::compile::KEYS.map(address).collect();
         accounts.push(super::flaw::stranger());
-        let pair = Pair::new(&accounts)?;
+        let mut pair = Pair::new(&accounts)?;
+        let at = Addresses::new();
+        let (file, name) = super::compile::RECEIVER_ARTIFACT;
+        let mut init = crate::artifacts::load_in(file, name)?.creation.clone();
+        init.extend_from_slice(B256::left_padding_from(at.eth_holder.as_slice()).as_slice());
+        let deployer = super::compile::RECEIVER_DEPLOYER;
+        for world in [&mut pair.stylus, &mut pair.solidity] {
+            world.chain.fund(deployer, U256::from(crate::world::FUNDS));
+            let o = world.chain.create(deployer, init.clone(), U256::ZERO);
+            if !o.success || o.created != Some(super::compile::reentrant_receiver()) {
+                return Err(WorldError::Deploy(name.into(), Box::new(o)));
+            }
+        }
         let fresh = pair.snapshot();
         Ok(Runner {
             pair,
             fresh,
-            at: Addresses::new(),
+            at,
             trace: Vec::new(),
         })
     }
@@ -175,6 +188,10 @@ impl Runner {
                 Compare::Implementations(m) => fail(FailureKind::Implementations, m),
                 Compare::Verifier(m) => fail(FailureKind::Verifier, format!("{}: {m}", c.label)),
             })?;
+            // Compared above with what the receiver recorded in both worlds.
+            if let Some(inner) = oracle.reentered() {
+                *tally.inner.entry(error_name(inner)).or_default() += 1;
+            }
         }
         Ok(())
     }
@@ -223,6 +240,22 @@ impl Runner {
                     &encode_u256(oracle.holdings(&h, id)),
                 )?;
             }
+        }
+        let receiver = super::compile::reentrant_receiver();
+        if sc.accounts.contains(&receiver) {
+            let sel = super::compile::receiver_selector;
+            let got = self.view(step, receiver, sel("innerData").to_vec())?;
+            model(
+                "the reentrant receiver's innerData()".into(),
+                &got,
+                &oracle.receiver_inner_data(),
+            )?;
+            let got = self.view(step, receiver, sel("attempted").to_vec())?;
+            model(
+                "the reentrant receiver's attempted()".into(),
+                &got,
+                &oracle.receiver_attempted(),
+            )?;
         }
         self.pair
             .compare_state(step, &[], &sc.accounts)

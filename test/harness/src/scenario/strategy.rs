@@ -5,8 +5,8 @@
 
 use super::plan::{
     Action, Amount, AppKind, Assets, CalldataFlaw, Change, Duration, Flaw, Foreign, FundMode, Junk,
-    ParamsFlaw, Plan, Receiver, Shape, SigFlaw, Signer, StateFlaw, Story, SubShape, SubsFlaw, Time,
-    TokenMode, Version, Withdrawal,
+    ParamsFlaw, Plan, Receiver, Shape, SigFlaw, Signer, StateFlaw, Story, SubKind, SubShape,
+    SubsFlaw, Time, TokenMode, Version, Withdrawal,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -36,18 +36,34 @@ fn duration() -> impl Strategy<Value = Duration> {
     ]
 }
 
+/// Mostly a plain sub-channel; each wrong kind about once in 45 sub-channels (a tree of
+/// four sub-channels has one in about a third of the scenarios with sub-channels).
+fn sub_kind() -> impl Strategy<Value = SubKind> {
+    prop_oneof![
+        40 => Just(SubKind::Plain),
+        1 => Just(SubKind::Ledger),
+        1 => Just(SubKind::Longer),
+        1 => Just(SubKind::Ragged),
+        1 => Just(SubKind::OutOfRange),
+        1 => Just(SubKind::ShortMap),
+        1 => Just(SubKind::OtherAssets),
+    ]
+}
+
 fn sub_shape() -> impl Strategy<Value = SubShape> {
     (
         2..=8u8,
         0..8u8,
         app(),
         prop_oneof![4 => Just(0u8), 1 => 1..=2u8],
+        sub_kind(),
     )
-        .prop_map(|(parties, offset, app, nested)| SubShape {
+        .prop_map(|(parties, offset, app, nested, kind)| SubShape {
             parties,
             offset,
             app,
             nested,
+            kind,
         })
 }
 
@@ -57,9 +73,12 @@ fn ledger_shape() -> impl Strategy<Value = Shape> {
         (prop::bool::weighted(0.1), prop::bool::weighted(0.05)),
         assets(),
         prop_oneof![
-            8 => Just(Foreign::None),
-            1 => Just(Foreign::OtherChain),
-            1 => Just(Foreign::NoHolder),
+            16 => Just(Foreign::None),
+            2 => Just(Foreign::OtherChain),
+            2 => Just(Foreign::NoHolder),
+            1 => Just(Foreign::NoCode),
+            1 => Just(Foreign::Again),
+            1 => Just(Foreign::AgainShort),
         ],
         app(),
         duration(),
@@ -103,17 +122,20 @@ fn wait() -> impl Strategy<Value = Time> {
     ]
 }
 
+/// A move: valid in a quarter of the cases; the counter app's own refusals twice as often as
+/// each other wrong move.
 fn change() -> impl Strategy<Value = Change> {
     prop_oneof![
-        6 => Just(Change::Valid),
+        4 => Just(Change::Valid),
         1 => Just(Change::Final),
-        1 => Just(Change::Shift),
-        1 => Just(Change::WrongActor),
-        1 => Just(Change::CounterSkip),
+        2 => Just(Change::Shift),
+        2 => Just(Change::WrongActor),
+        2 => Just(Change::CounterSkip),
         1 => Just(Change::Totals),
         1 => Just(Change::VersionSkip),
         1 => Just(Change::FromStale),
         1 => Just(Change::ActorOutOfRange),
+        1 => Just(Change::Locked),
     ]
 }
 
@@ -131,11 +153,14 @@ fn ledger_story() -> impl Strategy<Value = Story> {
         3 => (0..4u8, wait()).prop_map(|(refutes, wait)| Story::Dispute { refutes, wait }),
         2 => (0..4u8, prop::bool::weighted(0.8))
             .prop_map(|(version, merged)| Story::Happy { version, merged }),
-        2 => (0..4u8, 0..4u8, change()).prop_map(|(target, moves, last)| Story::ForceExec {
-            target,
-            moves,
-            last,
-        }),
+        3 => (0..4u8, prop::bool::weighted(0.15), 0..4u8, change()).prop_map(
+            |(target, fin, moves, last)| Story::ForceExec {
+                target,
+                fin,
+                moves,
+                last,
+            }
+        ),
         1 => any::<u8>().prop_map(|sub| Story::SubRefute { sub }),
         1 => Just(Story::Chaos),
     ]
@@ -165,6 +190,7 @@ fn fund_mode() -> impl Strategy<Value = FundMode> {
         1 => Just(FundMode::Zero),
         1 => Just(FundMode::Skip),
         1 => Just(FundMode::ChannelId),
+        1 => any::<u8>().prop_map(FundMode::Value),
     ]
 }
 
@@ -181,6 +207,25 @@ fn token_mode() -> impl Strategy<Value = TokenMode> {
     ]
 }
 
+fn receiver() -> impl Strategy<Value = Receiver> {
+    prop_oneof![
+        3 => Just(Receiver::Own),
+        2 => Just(Receiver::Other),
+        2 => Just(Receiver::Contract),
+        2 => Just(Receiver::Reentrant),
+    ]
+}
+
+/// The receiver of the lifecycle's first withdrawal: mostly the participant.
+fn payee() -> impl Strategy<Value = Receiver> {
+    prop_oneof![
+        12 => Just(Receiver::Own),
+        1 => Just(Receiver::Other),
+        1 => Just(Receiver::Contract),
+        2 => Just(Receiver::Reentrant),
+    ]
+}
+
 fn withdrawal() -> impl Strategy<Value = Withdrawal> {
     (
         any::<u8>(),
@@ -194,11 +239,7 @@ fn withdrawal() -> impl Strategy<Value = Withdrawal> {
             1 => Just(Amount::Zero),
         ],
         prop_oneof![4 => Just(Signer::Own), 1 => Just(Signer::Other), 1 => Just(Signer::Outsider)],
-        prop_oneof![
-            4 => Just(Receiver::Own),
-            1 => Just(Receiver::Other),
-            1 => Just(Receiver::Contract),
-        ],
+        receiver(),
     )
         .prop_map(
             |(ledger, who, asset, amount, signer, receiver)| Withdrawal {
@@ -245,8 +286,13 @@ pub fn action() -> impl Strategy<Value = Action> {
             .prop_map(|(ledger, sub, version)| Action::RefuteSub { ledger, sub, version }),
         2 => (0..4u8, change()).prop_map(|(target, change)| Action::Progress { target, change }),
         2 => (any::<u8>(), version()).prop_map(|(ledger, state)| Action::Conclude { ledger, state }),
-        1 => (any::<u8>(), version(), any::<bool>())
-            .prop_map(|(ledger, version, merged)| Action::ConcludeFinal { ledger, version, merged }),
+        1 => (any::<u8>(), version(), any::<bool>(), prop::bool::weighted(0.8))
+            .prop_map(|(ledger, version, merged, fin)| Action::ConcludeFinal {
+                ledger,
+                version,
+                merged,
+                fin,
+            }),
         1 => (version(), prop::bool::weighted(0.2))
             .prop_map(|(version, fin)| Action::RegistryRegister { version, fin }),
         1 => Just(Action::RegistryConclude),
@@ -302,6 +348,7 @@ fn subs_flaw() -> impl Strategy<Value = SubsFlaw> {
         Just(SubsFlaw::Extra),
         Just(SubsFlaw::Stale),
         Just(SubsFlaw::Balance),
+        Just(SubsFlaw::Shape),
     ]
 }
 
@@ -322,19 +369,21 @@ pub fn flaw() -> impl Strategy<Value = Flaw> {
         3 => sig_flaw().prop_map(Flaw::Sig),
         1 => params_flaw().prop_map(Flaw::Params),
         2 => (state_flaw(), any::<bool>()).prop_map(|(flaw, resign)| Flaw::State { flaw, resign }),
-        1 => subs_flaw().prop_map(Flaw::Subs),
+        2 => subs_flaw().prop_map(Flaw::Subs),
         3 => calldata_flaw().prop_map(Flaw::Calldata),
         1 => any::<u8>().prop_map(Flaw::Value),
         1 => Just(Flaw::Sender),
     ]
 }
 
-/// A force-execution story needs a channel with an app: if no channel of the shape has one,
-/// the ledger channel gets the trivial app (even `target`) or the counter app (odd).
+/// A force-execution story needs a channel with an app: if no channel of the shape has one
+/// (or, for a story that moves the ledger channel from a final state, if the ledger channel
+/// has none), the ledger channel gets the trivial app (even `target`) or the counter app (odd).
 fn with_app_to_move((mut shape, story): (Shape, Story)) -> (Shape, Story) {
-    if let (Shape::Ledger { app, subs, .. }, Story::ForceExec { target, .. }) = (&mut shape, story)
+    if let (Shape::Ledger { app, subs, .. }, Story::ForceExec { target, fin, .. }) =
+        (&mut shape, story)
     {
-        if *app == AppKind::None && subs.iter().all(|s| s.app == AppKind::None) {
+        if *app == AppKind::None && (fin || subs.iter().all(|s| s.app == AppKind::None)) {
             *app = if target % 2 == 0 {
                 AppKind::Trivial
             } else {
@@ -345,26 +394,61 @@ fn with_app_to_move((mut shape, story): (Shape, Story)) -> (Shape, Story) {
     (shape, story)
 }
 
+/// A chain of sub-channels at the nesting limit or one beyond, half of those at the limit with
+/// the shortcut that meets the limit at `conclude`.
+fn chain_shape() -> impl Strategy<Value = Shape> {
+    let max = u8::try_from(perun_channel::checks::MAX_DEPTH).unwrap_or(u8::MAX);
+    (
+        prop_oneof![Just(max), Just(max.saturating_add(1))],
+        any::<bool>(),
+        assets(),
+    )
+        .prop_map(move |(depth, shortcut, assets)| Shape::Chain {
+            depth,
+            shortcut: shortcut && depth <= max,
+            assets,
+        })
+}
+
+/// The stories of a chain: registered and concluded, at once, with the deepest sub-channel
+/// refuted, or (the shortcut's story) both ledger channels registered, the deepest sub-channel
+/// refuted through the second one with a state that opens its own sub-channel, both concluded.
+fn chain_story() -> impl Strategy<Value = Story> {
+    prop_oneof![
+        2 => (0..2u8, Just(Time::TwoChallenges))
+            .prop_map(|(refutes, wait)| Story::Dispute { refutes, wait }),
+        1 => (0..2u8, prop::bool::weighted(0.8))
+            .prop_map(|(version, merged)| Story::Happy { version, merged }),
+        1 => any::<u8>().prop_map(|sub| Story::SubRefute { sub }),
+        3 => Just(Story::VirtualV1 { refute: true, first: 0 }),
+    ]
+}
+
 /// A scenario plan.
 pub fn plan() -> impl Strategy<Value = Plan> {
+    // A chain scenario costs several times an average one (its registrations carry up to 18
+    // signed states): about one scenario in 40.
     let shape_story = prop_oneof![
-        4 => (ledger_shape(), ledger_story()).prop_map(with_app_to_move),
-        1 => (
+        160 => (ledger_shape(), ledger_story()).prop_map(with_app_to_move),
+        40 => (
             (assets(), prop::bool::weighted(0.1))
                 .prop_map(|(assets, app)| Shape::Virtual { assets, app }),
             virtual_story()
         ),
+        5 => (chain_shape(), chain_story()),
     ];
     (
         shape_story,
         prop_oneof![3 => Just(Vec::new()), 1 => vec(fund_mode(), 24)],
+        payee(),
         vec((any::<u8>(), action()), 0..6),
         prop_oneof![1 => Just(Vec::new()), 2 => vec((any::<u8>(), flaw()), 1..3)],
     )
-        .prop_map(|((shape, story), funding, extras, flaws)| Plan {
+        .prop_map(|((shape, story), funding, payee, extras, flaws)| Plan {
             shape,
             funding,
             story,
+            payee,
             extras,
             flaws,
         })

@@ -2,7 +2,7 @@
 //! `register` (and refutations), `progress`, `conclude`, `concludeFinal`, the registry's direct
 //! path and withdrawals, each with the flaws of the plan put in.
 
-use super::{set_callback, set_mode, units, Compiler, OUTSIDER};
+use super::{arm, reentrant_receiver, set_callback, set_mode, units, Compiler, OUTSIDER};
 use crate::abi;
 use crate::build::{address, AssetKind, Chan};
 use crate::ops::Call;
@@ -110,6 +110,9 @@ impl Compiler<'_> {
                         FundMode::Zero => self.deposit(l, i, a, U256::ZERO, false, None),
                         FundMode::Skip => {}
                         FundMode::ChannelId => self.deposit(l, i, a, amount, true, None),
+                        FundMode::Value(v) => {
+                            self.deposit(l, i, a, amount, false, Some(&Flaw::Value(v)));
+                        }
                     }
                 }
             }
@@ -187,14 +190,8 @@ impl Compiler<'_> {
         flaw: Option<&Flaw>,
     ) {
         let at = self.at;
-        let subs = self.descendants(l);
-        let mut sub_states = Vec::new();
-        for &s in &subs {
-            match &sub {
-                Some((k, st)) if *k == s => sub_states.push(st.clone()),
-                _ => sub_states.push(self.current(s)),
-            }
-        }
+        let (subs, sub_states): (Vec<usize>, Vec<Channel::State>) =
+            self.walk(l, &state, sub.as_ref()).into_iter().unzip();
         let mut signed = self.chans[l].chan.signed(&state);
         let mut signed_subs: Vec<Channel::SignedState> = subs
             .iter()
@@ -252,13 +249,9 @@ impl Compiler<'_> {
                             st.version = st.version.saturating_sub(1);
                             by_id(st.channelID).map_or_else(|| x.clone(), |c| c.signed(&st))
                         },
-                        |x| {
+                        |x, extra| {
                             let mut st = x.state.clone();
-                            if let Some(b) =
-                                st.outcome.balances.first_mut().and_then(|r| r.first_mut())
-                            {
-                                *b += U256::from(1);
-                            }
+                            flaw::reshape(&mut st, extra, U256::from(1));
                             by_id(st.channelID).map_or_else(|| x.clone(), |c| c.signed(&st))
                         },
                     )
@@ -332,6 +325,18 @@ impl Compiler<'_> {
             Change::VersionSkip => new.version += 1,
             Change::FromStale => old = self.state_at(c, old.version.saturating_sub(1), false),
             Change::ActorOutOfRange => actor = n,
+            Change::Locked => match new.outcome.locked.first_mut() {
+                Some(l) => {
+                    if let Some(b) = l.balances.first_mut() {
+                        *b += units(1);
+                    }
+                }
+                None => new.outcome.locked.push(Channel::SubAlloc {
+                    ID: alloy_primitives::keccak256(new.channelID),
+                    balances: vec![U256::ZERO; new.outcome.assets.len()],
+                    indexMap: vec![0, 1],
+                }),
+            },
         }
         let mut params = self.chans[c].chan.params.clone();
         let signer = self.chans[c].chan.signer(actor % n);
@@ -380,9 +385,10 @@ impl Compiler<'_> {
             5,
             flaw,
         );
-        let accepted = matches!(change, Change::Valid | Change::Final)
-            || (self.chans[c].app == AppKind::Trivial
-                && matches!(change, Change::Shift | Change::CounterSkip));
+        let accepted = !old.isFinal
+            && (matches!(change, Change::Valid | Change::Final)
+                || (self.chans[c].app == AppKind::Trivial
+                    && matches!(change, Change::Shift | Change::CounterSkip)));
         if !self.applied && self.chans[c].app != AppKind::None && accepted {
             self.chans[c].registered = Some(new);
         }
@@ -396,8 +402,11 @@ impl Compiler<'_> {
         flaw: Option<&Flaw>,
     ) {
         let at = self.at;
-        let subs = self.descendants(l);
-        let mut sub_states: Vec<Channel::State> = subs.iter().map(|s| self.current(*s)).collect();
+        let mut sub_states: Vec<Channel::State> = self
+            .walk(l, &state, None)
+            .into_iter()
+            .map(|(_, st)| st)
+            .collect();
         let mut params = self.chans[l].chan.params.clone();
         let mut label = format!("conclude {} v{}", self.chans[l].name, state.version);
         if let Some(f) = flaw {
@@ -410,12 +419,9 @@ impl Compiler<'_> {
                         st.version = st.version.saturating_sub(1);
                         st
                     },
-                    |x| {
+                    |x, extra| {
                         let mut st = x.clone();
-                        if let Some(b) = st.outcome.balances.first_mut().and_then(|r| r.first_mut())
-                        {
-                            *b += U256::from(1);
-                        }
+                        flaw::reshape(&mut st, extra, U256::from(1));
                         st
                     },
                 ),
@@ -450,11 +456,12 @@ impl Compiler<'_> {
         l: usize,
         version: Version,
         merged: bool,
+        fin: bool,
         flaw: Option<&Flaw>,
     ) {
         let at = self.at;
-        let mut state = self.pick_state(l, version, true);
-        state.isFinal = true;
+        let mut state = self.pick_state(l, version, fin);
+        state.isFinal = fin;
         if merged {
             state.outcome.balances = self.fold(l, &state);
             state.outcome.locked.clear();
@@ -462,6 +469,9 @@ impl Compiler<'_> {
         let mut params = self.chans[l].chan.params.clone();
         let mut sigs = self.chans[l].chan.sigs(&state);
         let mut label = format!("concludeFinal {} v{}", self.chans[l].name, state.version);
+        if !fin {
+            label += " not final";
+        }
         if merged && !self.chans[l].subs.is_empty() {
             label += " merged";
         }
@@ -499,7 +509,7 @@ impl Compiler<'_> {
             3,
             flaw,
         );
-        if !self.applied || matches!(flaw, Some(Flaw::Sender)) {
+        if fin && (!self.applied || matches!(flaw, Some(Flaw::Sender))) {
             let o = self.fold(l, &state);
             self.chans[l].outcome = Some(o);
             self.chans[l].registered = Some(state);
@@ -525,6 +535,7 @@ impl Compiler<'_> {
             Receiver::Own => chan.address(i),
             Receiver::Other => stranger(),
             Receiver::Contract => at.token,
+            Receiver::Reentrant => reentrant_receiver(),
         };
         let mut auth = WithdrawalAuth {
             channelID: chan.id,
@@ -589,6 +600,20 @@ impl Compiler<'_> {
         let sig: Vec<u8> = sigs.iter().flat_map(|b| b.iter().copied()).collect();
         let data = abi::withdraw(&auth, &sig);
         let holder = self.kinds[a].holder(at);
+        if w.receiver == Receiver::Reentrant {
+            self.reentrant = true;
+            if self.kinds[a] == AssetKind::Eth {
+                // The receiver re-submits this very withdrawal when it is paid.
+                self.push(
+                    "arm receiver",
+                    format!("arm the reentrant receiver with: {label}"),
+                    address(OUTSIDER),
+                    reentrant_receiver(),
+                    arm(&data),
+                    U256::ZERO,
+                );
+            }
+        }
         self.push_call(
             kind,
             Call {

@@ -3,10 +3,14 @@
 
 use super::{app_address, units, Ch, Compiler};
 use crate::build::{totals, Chan, CHALLENGE};
-use crate::scenario::flaw::word;
-use crate::scenario::plan::{AppKind, Duration, Shape, Version};
-use alloy_primitives::U256;
+use crate::scenario::flaw::{self, word};
+use crate::scenario::plan::{AppKind, Duration, Foreign, Shape, StateFlaw, SubKind, Version};
+use alloy_primitives::{Address, U256};
 use perun_channel::sol::Channel;
+
+/// The deepest chain of sub-channels a plan builds: one beyond
+/// `perun_channel::checks::MAX_DEPTH`.
+const MAX_CHAIN: u64 = perun_channel::checks::MAX_DEPTH as u64 + 1;
 
 impl Compiler<'_> {
     // -----------------------------------------------------------------------------------------
@@ -28,6 +32,8 @@ impl Compiler<'_> {
             subs: Vec::new(),
             held: 0,
             registered: None,
+            opens_at: 0,
+            other_assets: false,
             outcome: None,
         });
         self.chans.len() - 1
@@ -53,6 +59,7 @@ impl Compiler<'_> {
                 app,
                 duration,
                 subs,
+                foreign,
                 ..
             } => {
                 let n = usize::from(*parties).clamp(2, 8);
@@ -71,18 +78,54 @@ impl Compiler<'_> {
                     chan.params.challengeDuration = cd;
                     chan.id = perun_channel::hash::channel_id(&chan.params);
                 }
-                let base = self.base(n, 10, 3);
+                let mut base = self.base(n, 10, 3);
+                if *foreign == Foreign::AgainShort {
+                    // The repeated asset's row (the last) lacks its last balance.
+                    if let Some(row) = base.last_mut() {
+                        row.pop();
+                    }
+                }
                 let root = self.add(chan, "L".into(), *app, base);
                 self.ledgers.push(root);
                 for (j, s) in subs.iter().take(8).enumerate() {
                     let k = usize::from(s.parties).clamp(2, n);
-                    let map: Vec<u16> = (0..k)
+                    let mut map: Vec<u16> = (0..k)
                         .map(|i| ((usize::from(s.offset) + i) % n) as u16)
                         .collect();
                     let sub_keys: Vec<u64> = map.iter().map(|&m| keys[usize::from(m)]).collect();
-                    let sub = Chan::sub(&sub_keys, app_address(at, s.app), 100 + j as u64);
-                    let base = self.base(k, 3, 1);
+                    let mut sub = Chan::new(
+                        &sub_keys,
+                        app_address(at, s.app),
+                        s.kind == SubKind::Ledger,
+                        false,
+                        100 + j as u64,
+                    );
+                    if s.kind == SubKind::Longer {
+                        sub.params.challengeDuration = cd + U256::from(1);
+                        sub.id = perun_channel::hash::channel_id(&sub.params);
+                    }
+                    let mut base = self.base(k, 3, 1);
+                    match s.kind {
+                        SubKind::Ragged => {
+                            if let Some(row) = base.first_mut() {
+                                row.pop();
+                            }
+                        }
+                        SubKind::OutOfRange => {
+                            if let Some(m) = map.last_mut() {
+                                *m = n as u16;
+                            }
+                        }
+                        SubKind::ShortMap => {
+                            map.pop();
+                        }
+                        SubKind::Plain
+                        | SubKind::Ledger
+                        | SubKind::Longer
+                        | SubKind::OtherAssets => {}
+                    }
                     let idx = self.add(sub, format!("S{j}"), s.app, base);
+                    self.chans[idx].other_assets = s.kind == SubKind::OtherAssets;
                     self.chans[root].subs.push((idx, map));
                     for m in 0..usize::from(s.nested % 3) {
                         // Participants m and m + 1 of the sub-channel; the trivial app on every
@@ -101,6 +144,35 @@ impl Compiler<'_> {
                         let n_idx = self.add(nested, format!("S{j}.{m}"), app, base);
                         self.chans[idx].subs.push((n_idx, map));
                     }
+                }
+            }
+            Shape::Chain {
+                depth, shortcut, ..
+            } => {
+                let keys = [0u64, 1];
+                let base = self.base(2, 10, 3);
+                let root = self.add(Chan::ledger(&keys, 1), "L".into(), AppKind::None, base);
+                self.ledgers.push(root);
+                let depth = u64::from(*depth).clamp(1, MAX_CHAIN);
+                let mut parent = root;
+                for d in 1..=depth {
+                    let sub = Chan::sub(&keys, Address::ZERO, 2_000 + d);
+                    let base = self.base(2, 3, 1);
+                    let idx = self.add(sub, format!("C{d}"), AppKind::None, base);
+                    self.chans[parent].subs.push((idx, vec![0, 1]));
+                    parent = idx;
+                }
+                if *shortcut {
+                    let extra = Chan::sub(&keys, Address::ZERO, 2_001 + depth);
+                    let base = self.base(2, 3, 1);
+                    let name = format!("C{}", depth + 1);
+                    let idx = self.add(extra, name, AppKind::None, base);
+                    self.chans[parent].subs.push((idx, vec![0, 1]));
+                    self.chans[parent].opens_at = 2;
+                    let base = self.base(2, 10, 3);
+                    let second = self.add(Chan::ledger(&keys, 2), "M".into(), AppKind::None, base);
+                    self.chans[second].subs.push((parent, vec![0, 1]));
+                    self.ledgers.push(second);
                 }
             }
             Shape::Virtual { app, .. } => {
@@ -136,7 +208,8 @@ impl Compiler<'_> {
         let n = ch.chan.len() as u64;
         if ch.app != AppKind::Counter && n >= 2 {
             let (p, q) = ((v % n) as usize, ((v + 1) % n) as usize);
-            for row in &mut b {
+            // Rows shorter than the participants (the wrong shapes of some plans) keep theirs.
+            for row in b.iter_mut().filter(|r| r.len() > p.max(q)) {
                 let amount = units(v % 3).min(row[p]);
                 row[p] -= amount;
                 row[q] += amount;
@@ -152,15 +225,56 @@ impl Compiler<'_> {
         if ch.app == AppKind::Counter {
             s.appData = word(v);
         }
+        if ch.other_assets {
+            flaw::state(&mut s, StateFlaw::Assets, self.at);
+        }
         for (sub, map) in &ch.subs {
             let sub_state = self.state_at(*sub, 0, false);
+            let funds = totals(&sub_state);
+            if v < ch.opens_at {
+                // Not opened yet: its funds are still the first participant's.
+                for (row, add) in s.outcome.balances.iter_mut().zip(&funds) {
+                    if let Some(b) = row.first_mut() {
+                        *b += *add;
+                    }
+                }
+                continue;
+            }
             s.outcome.locked.push(Channel::SubAlloc {
                 ID: self.chans[*sub].chan.id,
-                balances: totals(&sub_state),
+                balances: funds,
                 indexMap: map.clone(),
             });
         }
         s
+    }
+
+    /// The sub-channels `state` of channel `c` locks, depth first (the order of `register`'s
+    /// and `conclude`'s sub-channel lists), each at the state the scenario holds for it
+    /// ([`Self::current`]) or, for channel `over.0`, at `over.1`.
+    pub(super) fn walk(
+        &mut self,
+        c: usize,
+        state: &Channel::State,
+        over: Option<&(usize, Channel::State)>,
+    ) -> Vec<(usize, Channel::State)> {
+        let mut out = Vec::new();
+        for l in &state.outcome.locked {
+            let Some(&(sub, _)) = self.chans[c]
+                .subs
+                .iter()
+                .find(|(s, _)| self.chans[*s].chan.id == l.ID)
+            else {
+                continue;
+            };
+            let st = match over {
+                Some((k, st)) if *k == sub => st.clone(),
+                _ => self.current(sub),
+            };
+            out.push((sub, st.clone()));
+            out.extend(self.walk(sub, &st, over));
+        }
+        out
     }
 
     /// Every channel below `c`, depth first (the order of `register`'s and `conclude`'s

@@ -10,7 +10,7 @@
 //! submodules: the channels and their states (`channels`), the stories (`story`), the
 //! operations' transactions (`calls`) and the wrong calls (`junk`).
 
-use super::flaw::{self, stranger, UNIT};
+use super::flaw::{self, no_code_holder, stranger, UNIT};
 use super::plan::{Action, AppKind, Assets, Flaw, Foreign, Plan, Shape, Time, Version};
 use crate::abi;
 use crate::artifacts::load;
@@ -33,6 +33,19 @@ pub const OUTSIDER: u64 = 13;
 
 /// The test keys of every account the scenarios use (funded in every world).
 pub const KEYS: std::ops::Range<u64> = 0..14;
+
+/// The account that deploys the reentrant receiver (its first creation), in both worlds.
+pub const RECEIVER_DEPLOYER: Address = Address::new([0xdf; 20]);
+
+/// The forge artifact of the reentrant receiver: `ReentrantReceiver` of
+/// `test/forge/AssetHolderETH.t.sol` (constructed with the ETH holder's address; `arm(call,
+/// bubble)` makes its first `receive` send `call` to the holder and record how it ended).
+pub const RECEIVER_ARTIFACT: (&str, &str) = ("AssetHolderETH.t.sol", "ReentrantReceiver");
+
+/// Where the reentrant receiver lives (deployed by [`super::run::Runner::new`]).
+pub fn reentrant_receiver() -> Address {
+    RECEIVER_DEPLOYER.create(0)
+}
 
 /// A compiled scenario: its steps, and what the comparisons need to look at.
 #[derive(Clone, Debug)]
@@ -73,6 +86,17 @@ pub fn token_selector(name: &str) -> [u8; 4] {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The selector of the reentrant receiver's function `name`.
+///
+/// # Panics
+/// If forge's artifacts are missing (as [`abi::sel`] does).
+pub fn receiver_selector(name: &str) -> [u8; 4] {
+    let (file, contract) = RECEIVER_ARTIFACT;
+    crate::artifacts::load_in(file, contract)
+        .and_then(|a| a.selector(name))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// The calldata of the test token's `setMode(uint8)`.
 fn set_mode(mode: u8) -> Vec<u8> {
     with_selector("TestToken", "setMode", U256::from(mode).abi_encode())
@@ -85,6 +109,17 @@ fn set_callback(target: Address, data: Vec<u8>) -> Vec<u8> {
         "setCallback",
         (target, Bytes::from(data)).abi_encode_params(),
     )
+}
+
+/// The calldata of the reentrant receiver's `arm(call, false)`: its first payment sends `call`
+/// to the ETH holder and records how it ended, without reverting.
+///
+/// # Panics
+/// If forge's artifacts are missing (as [`abi::sel`] does).
+fn arm(call: &[u8]) -> Vec<u8> {
+    let mut data = receiver_selector("arm").to_vec();
+    data.extend((Bytes::copy_from_slice(call), false).abi_encode_params());
+    data
 }
 
 /// `selector(contract.function) ‖ args`.
@@ -117,6 +152,11 @@ struct Ch {
     held: u64,
     /// The state the scenario registered (or progressed to).
     registered: Option<Channel::State>,
+    /// The first version whose states lock its sub-channels (before it, their funds are its
+    /// first participant's).
+    opens_at: u64,
+    /// Whether its states name other assets than the scenario's (`StateFlaw::Assets`).
+    other_assets: bool,
     /// The `[asset][participant]` outcome the scenario concluded.
     outcome: Option<Vec<Vec<U256>>>,
 }
@@ -138,6 +178,8 @@ struct Compiler<'a> {
     applied: bool,
     /// The coverage names of the flaws put into calls.
     applied_flaws: Vec<String>,
+    /// Whether a withdrawal pays the reentrant receiver.
+    reentrant: bool,
 }
 
 fn units(n: u64) -> U256 {
@@ -163,7 +205,9 @@ fn flaw_label(f: &Flaw) -> String {
 /// makes them; the driver reports such a panic as the scenario's failure).
 pub fn compile(plan: &Plan, at: &Addresses) -> Scenario {
     let kinds = match plan.shape {
-        Shape::Ledger { assets, .. } | Shape::Virtual { assets, .. } => match assets {
+        Shape::Ledger { assets, .. }
+        | Shape::Virtual { assets, .. }
+        | Shape::Chain { assets, .. } => match assets {
             Assets::Eth => vec![AssetKind::Eth],
             Assets::Erc20 => vec![AssetKind::Erc20],
             Assets::Both => vec![AssetKind::Eth, AssetKind::Erc20],
@@ -183,6 +227,12 @@ pub fn compile(plan: &Plan, at: &Addresses) -> Scenario {
                 ethHolder: Address::ZERO,
                 ccHolder: Bytes::new(),
             }),
+            Foreign::NoCode => assets.push(Channel::Asset {
+                chainID: U256::from(crate::world::CHAIN_ID),
+                ethHolder: no_code_holder(),
+                ccHolder: Bytes::new(),
+            }),
+            Foreign::Again | Foreign::AgainShort => assets.push(assets[0].clone()),
         }
     }
     let mut c = Compiler {
@@ -197,18 +247,47 @@ pub fn compile(plan: &Plan, at: &Addresses) -> Scenario {
         step_kinds: Vec::new(),
         applied: false,
         applied_flaws: Vec::new(),
+        reentrant: false,
     };
     c.channels(&plan.shape);
     c.fund(&plan.funding);
-    let mut actions = c.story(plan.story);
+    let mut actions = c.story(plan.story, plan.payee);
+    // Where the lifecycle's closing withdrawals start (the end if it has none).
+    let mut tail = actions
+        .iter()
+        .position(|a| matches!(a, Action::Withdraw(_)))
+        .unwrap_or(actions.len());
     for (pos, extra) in &plan.extras {
-        let p = usize::from(*pos) % (actions.len() + 1);
+        let pos = usize::from(*pos);
+        let p = if matches!(extra, Action::Withdraw(_)) && pos % 2 == 0 {
+            tail + (pos / 2) % (actions.len() + 1 - tail)
+        } else {
+            pos % (actions.len() + 1)
+        };
+        if p < tail {
+            tail += 1;
+        }
         actions.insert(p, extra.clone());
     }
     let mut flaws: Vec<Option<Flaw>> = vec![None; actions.len()];
+    // A sub-channel flaw goes into a call that sends sub-channels (`register` or `conclude`)
+    // if the scenario has one; every other flaw into any action.
+    let sends_subs: Vec<usize> = (0..actions.len())
+        .filter(|&i| {
+            matches!(
+                actions[i],
+                Action::Register { .. } | Action::RefuteSub { .. } | Action::Conclude { .. }
+            )
+        })
+        .collect();
     if !actions.is_empty() {
         for (pos, f) in &plan.flaws {
-            flaws[usize::from(*pos) % actions.len()] = Some(*f);
+            let p = usize::from(*pos);
+            let at = match f {
+                Flaw::Subs(_) if !sends_subs.is_empty() => sends_subs[p % sends_subs.len()],
+                _ => p % actions.len(),
+            };
+            flaws[at] = Some(*f);
         }
     }
     for (a, f) in actions.iter().zip(&flaws) {
@@ -232,6 +311,9 @@ pub fn compile(plan: &Plan, at: &Addresses) -> Scenario {
     tags.dedup();
     let mut accounts: Vec<Address> = KEYS.map(address).collect();
     accounts.push(stranger());
+    if c.reentrant {
+        accounts.push(reentrant_receiver());
+    }
     Scenario {
         steps: c.steps,
         kinds: c.step_kinds,
@@ -358,9 +440,10 @@ impl Compiler<'_> {
                 ledger,
                 version,
                 merged,
+                fin,
             } => {
                 let l = self.ledger(ledger);
-                self.conclude_final(l, version, merged, flaw);
+                self.conclude_final(l, version, merged, fin, flaw);
             }
             Action::RegistryRegister { version, fin } => {
                 let v = self.virt.unwrap_or(self.ledgers[0]);

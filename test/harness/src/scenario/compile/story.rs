@@ -6,21 +6,23 @@ use crate::scenario::plan::{
 };
 
 impl Compiler<'_> {
-    /// The actions of `story` on this scenario's channels.
-    pub(super) fn story(&self, story: Story) -> Vec<Action> {
+    /// The actions of `story` on this scenario's channels; the first withdrawal of the first
+    /// ledger channel pays `payee`.
+    pub(super) fn story(&self, story: Story, payee: Receiver) -> Vec<Action> {
         let mut out = Vec::new();
         let withdraw_all =
             |out: &mut Vec<Action>, ledgers: &[usize], chans: &[Ch], assets: usize| {
                 for (li, &l) in ledgers.iter().enumerate() {
                     for a in 0..assets {
                         for i in 0..chans[l].chan.len() {
+                            let first = li == 0 && a == 0 && i == 0;
                             out.push(Action::Withdraw(Withdrawal {
                                 ledger: li as u8,
                                 who: i as u8,
                                 asset: a as u8,
                                 amount: Amount::Outcome,
                                 signer: Signer::Own,
-                                receiver: Receiver::Own,
+                                receiver: if first { payee } else { Receiver::Own },
                             }));
                         }
                     }
@@ -42,12 +44,14 @@ impl Compiler<'_> {
                     ledger: 0,
                     version: Version::Jump(version),
                     merged,
+                    fin: true,
                 });
                 if virt {
                     out.push(Action::ConcludeFinal {
                         ledger: 1,
                         version: Version::Jump(version),
                         merged,
+                        fin: true,
                     });
                 }
             }
@@ -61,12 +65,18 @@ impl Compiler<'_> {
             }
             Story::ForceExec {
                 target,
+                fin,
                 moves,
                 last,
             } => {
-                out.push(register(0));
+                out.push(Action::Register {
+                    ledger: 0,
+                    version: Version::Next,
+                    fin,
+                });
                 out.push(Action::Advance(Time::PastChallenge));
-                let target = self.story_target(target);
+                // From a final state, the ledger channel itself is moved.
+                let target = if fin { 0 } else { self.story_target(target) };
                 let moves = moves % 4 + 1;
                 for m in 0..moves {
                     let change = if m + 1 == moves { last } else { Change::Valid };
@@ -120,6 +130,7 @@ impl Compiler<'_> {
                         ledger: 1,
                         version: Version::Next,
                         merged: true,
+                        fin: true,
                     });
                 } else {
                     out.push(register(1));
