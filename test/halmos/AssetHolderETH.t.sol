@@ -61,9 +61,7 @@ contract AssetHolderETHCheck is SymTest {
     /// gets (a channel ID is keccak256 of a params encoding, 224 bytes or more). Without it the
     /// holder alone, given a `setOutcome` for a "channel ID" that is some funding ID, would let
     /// that entry's flag count as funds.
-    function check_eth_anyCall(bytes32 fid, address sender, uint256 value, uint256 balance)
-        public
-    {
+    function check_eth_anyCall(bytes32 fid, address sender, uint256 value, uint256 balance) public {
         _arbitraryState(sender, value, balance);
         bytes memory data = svm.createCalldata(address(holder), true);
         bytes4 sel = _selector(data);
@@ -157,9 +155,7 @@ contract AssetHolderETHCheck is SymTest {
 
     /// @notice Property 3: once a channel is settled, no call of any function by anyone clears
     /// its flag.
-    function check_eth_settledStaysSettled(address sender, uint256 value, uint256 balance)
-        public
-    {
+    function check_eth_settledStaysSettled(address sender, uint256 value, uint256 balance) public {
         _arbitraryState(sender, value, balance);
         bytes32 cid = _channelID();
         vm.assume(holder.settled(cid));
@@ -194,9 +190,7 @@ contract AssetHolderETHCheck is SymTest {
 
     /// @notice Property 3: `setOutcome` for a settled channel reverts, from any storage, whoever
     /// calls, whatever the arguments.
-    function check_eth_setOutcomeOnSettled(address sender, uint256 value, uint256 balance)
-        public
-    {
+    function check_eth_setOutcomeOnSettled(address sender, uint256 value, uint256 balance) public {
         _arbitraryState(sender, value, balance);
         bytes memory data = _callOf(AssetHolder.setOutcome.selector);
         vm.assume(holder.settled(bytes32(_arg(data, 0))));
@@ -208,9 +202,7 @@ contract AssetHolderETHCheck is SymTest {
 
     /// @notice Property 3: `withdraw` from a channel that is not settled reverts, whatever the
     /// authorization, signature, sender and value.
-    function check_eth_withdrawNeedsSettled(address sender, uint256 value, uint256 balance)
-        public
-    {
+    function check_eth_withdrawNeedsSettled(address sender, uint256 value, uint256 balance) public {
         _arbitraryState(sender, value, balance);
         bytes memory data = _callOf(AssetHolder.withdraw.selector);
         vm.assume(!holder.settled(bytes32(_arg(data, 2))));
@@ -245,9 +237,7 @@ contract AssetHolderETHCheck is SymTest {
         check_eth_anyCall(fid, sender, value, balance);
     }
 
-    function canary_eth_settledStaysSettled(address sender, uint256 value, uint256 balance)
-        public
-    {
+    function canary_eth_settledStaysSettled(address sender, uint256 value, uint256 balance) public {
         canary = "stays";
         check_eth_settledStaysSettled(sender, value, balance);
     }
@@ -257,9 +247,7 @@ contract AssetHolderETHCheck is SymTest {
         check_eth_setOutcomeOnce(sender, value);
     }
 
-    function canary_eth_setOutcomeOnSettled(address sender, uint256 value, uint256 balance)
-        public
-    {
+    function canary_eth_setOutcomeOnSettled(address sender, uint256 value, uint256 balance) public {
         canary = "onSettled";
         check_eth_setOutcomeOnSettled(sender, value, balance);
     }

@@ -419,8 +419,7 @@ contract CalldataBindingCheck is SymTest {
         _syms(r, trail);
         // `decode` and `hash` walk the layout first and follow no offset: they run on the
         // symbolic offsets themselves.
-        (bool ok, bytes memory ret) =
-            address(h).call(_call(CalldataHarness.authDecode.selector, r));
+        (bool ok, bytes memory ret) = address(h).call(_call(CalldataHarness.authDecode.selector, r));
         if (!ok) return;
         (bytes32 cid, address who, bytes32 hd, uint256 value, address to) =
             abi.decode(ret, (bytes32, address, bytes32, uint256, address));

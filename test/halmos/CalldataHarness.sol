@@ -3,7 +3,12 @@
 pragma solidity ^0.8.30;
 
 import {AssetHolder} from "../../contracts/solidity/AssetHolder.sol";
-import {Calldata, ParamsRef, StateRef, WithdrawalAuthRef} from "../../contracts/solidity/Calldata.sol";
+import {
+    Calldata,
+    ParamsRef,
+    StateRef,
+    WithdrawalAuthRef
+} from "../../contracts/solidity/Calldata.sol";
 import {Channel} from "../../contracts/solidity/Channel.sol";
 
 /// @notice Each view of one argument, read in place exactly as the contracts read it, and, apart
@@ -26,7 +31,11 @@ contract CalldataHarness {
     }
 
     /// @notice `hash()` and the bytes it hashes (head to the end of appData), after the walk.
-    function stateHash(Channel.State calldata) external pure returns (bytes32 h, bytes memory span) {
+    function stateHash(Channel.State calldata)
+        external
+        pure
+        returns (bytes32 h, bytes memory span)
+    {
         StateRef s = Calldata.stateArg(0);
         s.requireCanonical();
         h = s.hash();
@@ -44,7 +53,11 @@ contract CalldataHarness {
     }
 
     /// @notice `id()` and the bytes it hashes (head to the end of the last ccAddress).
-    function paramsId(Channel.Params calldata) external pure returns (bytes32 h, bytes memory span) {
+    function paramsId(Channel.Params calldata)
+        external
+        pure
+        returns (bytes32 h, bytes memory span)
+    {
         ParamsRef p = Calldata.paramsArg(0);
         p.requireCanonical();
         h = p.id();

@@ -39,7 +39,9 @@ contract SubChannelKeyCheck is SymTest {
         s.outcome.assets = new Channel.Asset[](cc.length);
         for (uint256 i; i < cc.length; ++i) {
             s.outcome.assets[i] = Channel.Asset(
-                svm.createUint256("chainID"), svm.createAddress("holder"), svm.createBytes(cc[i], "cc")
+                svm.createUint256("chainID"),
+                svm.createAddress("holder"),
+                svm.createBytes(cc[i], "cc")
             );
         }
         s.outcome.backends = new uint256[](cc.length);
