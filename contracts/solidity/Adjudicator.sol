@@ -92,8 +92,9 @@ contract Adjudicator {
 
     /// @dev Registers `ch` under `key` (zero for the ledger channel: its ID), then its
     /// sub-channels from `subs[next..]`, each under the key of the SubAlloc locking it. Returns
-    /// `ch`'s per-asset totals (its balances plus what its sub-channels hold) and the next unused
-    /// index. `parentCd` is the parent's challenge duration, `depth` `ch`'s depth.
+    /// `ch`'s per-asset totals (its balances plus what its sub-channels hold), the next unused
+    /// index and `ch`'s participant count. `parentCd` is the parent's challenge duration, `depth`
+    /// `ch`'s depth.
     function _registerRecursive(
         SignedStateRef ch,
         ArrayRef subs,
@@ -101,8 +102,8 @@ contract Adjudicator {
         bytes32 key,
         uint256 parentCd,
         uint256 depth
-    ) internal returns (uint256[] memory totals, uint256) {
-        _registerSingle(ch, key, parentCd);
+    ) internal returns (uint256[] memory totals, uint256, uint256 parts) {
+        parts = _registerSingle(ch, key, parentCd);
         AllocationRef outcome = ch.state().outcome();
         totals = Allocations.rowSums(outcome.balances());
         ArrayRef locked = outcome.locked();
@@ -118,18 +119,24 @@ contract Adjudicator {
             bytes32 subKey = Allocations.key(lockedID, outcome, l.balances());
             uint256 cd = ch.params().challengeDuration();
             uint256[] memory subTotals;
-            (subTotals, next) = _registerRecursive(sub, subs, next, subKey, cd, depth + 1);
+            uint256 subParts;
+            (subTotals, next, subParts) = _registerRecursive(sub, subs, next, subKey, cd, depth + 1);
             _requireEqualAssets(outcome.assets(), sub.state().outcome().assets());
             _requireEqualTotals(l.balances(), subTotals);
+            _requireIndexMap(l.indexMap(), subParts, parts);
             Allocations.addTotals(totals, subTotals);
         }
-        return (totals, next);
+        return (totals, next, parts);
     }
 
     /// @dev Checks one signed state and records it under `key` (a virtual channel in the
     /// registry); a sub-channel (`key` not zero) must not be a ledger channel, must not outlast
-    /// its parent (`parentCd`) and must have the shape a parent folds.
-    function _registerSingle(SignedStateRef s, bytes32 key, uint256 parentCd) internal {
+    /// its parent (`parentCd`) and must have the shape a parent folds. Returns its participant
+    /// count.
+    function _registerSingle(SignedStateRef s, bytes32 key, uint256 parentCd)
+        internal
+        returns (uint256 partCount)
+    {
         ParamsRef params = s.params();
         StateRef state = s.state();
         bytes32 id = params.id();
@@ -137,6 +144,7 @@ contract Adjudicator {
         bytes32 h = state.hash();
         ArrayRef parts = params.participants();
         Sig.verifyAll(Sig.ethSignedDigest(h), parts, s.sigs());
+        partCount = parts.length();
         if (key == 0) {
             key = id;
         } else {
@@ -146,7 +154,7 @@ contract Adjudicator {
             if (uint64(params.challengeDuration()) > uint64(parentCd)) {
                 revert ChallengeDurationTooLong();
             }
-            Allocations.requireShape(state.outcome(), parts.length());
+            Allocations.requireShape(state.outcome(), partCount);
         }
         if (params.virtualChannel()) {
             if (params.app() != address(0)) revert HasApp();
@@ -569,6 +577,21 @@ contract Adjudicator {
         if (lockedBals.length() != totals.length) revert SubAllocMismatch();
         for (uint256 i; i < totals.length; ++i) {
             if (lockedBals.word(i) != totals[i]) revert SubAllocMismatch();
+        }
+    }
+
+    /// @dev A SubAlloc's index map has one entry per sub-channel participant, each a participant
+    /// of the channel whose state holds it, so every later `_fold` of the sub-channel's outcome
+    /// reads each balance once and adds it to a participant's column (`check_index_map` in Rust).
+    function _requireIndexMap(
+        ArrayRef indexMap,
+        uint256 subParticipants,
+        uint256 parentParticipants
+    ) internal pure {
+        uint256 n = indexMap.length();
+        if (n != subParticipants) revert SubAllocMismatch();
+        for (uint256 p; p < n; ++p) {
+            if (indexMap.uint16At(p) >= parentParticipants) revert IndexMapOutOfRange();
         }
     }
 

@@ -6,10 +6,12 @@ import {AssetHolder} from "../../contracts/solidity/AssetHolder.sol";
 import {Channel} from "../../contracts/solidity/Channel.sol";
 import {
     BalancesLengthMismatch,
+    IndexMapOutOfRange,
     InsufficientHoldings,
     LedgerSubChannel,
     NestingTooDeep,
     PartialWithdrawal,
+    SubAllocMismatch,
     WrongState
 } from "../../contracts/solidity/Errors.sol";
 import {RawCalldata} from "./utils/RawCalldata.sol";
@@ -254,5 +256,43 @@ contract SafetyTest is RawCalldata {
             chain(17);
         vm.expectRevert(NestingTooDeep.selector);
         adj.register(signed(p, ls), subs);
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Finding 8: an index map of a sub-channel's own sub-allocation, unchecked until a fold
+    // -----------------------------------------------------------------------------------------
+
+    /// A and B (participants 0 and 1) hold every key of S inside A–B–C. They sign a later state
+    /// of S with the same funding that locks a channel SS of their own through an index map
+    /// pointing outside S (or one entry short), and register it through L itself. Recorded, it
+    /// made every `conclude` of L revert and locked C's funds; `register` now refuses it, and L
+    /// concludes with the state of S that C holds.
+    function test_Finding8_subChannelCannotLockItsParentWithABadIndexMap() public {
+        Channel.Params memory l = lp();
+        Channel.Params memory s = sp(address(0));
+        depositETH(l, 0, 2 * E);
+        depositETH(l, 1, 2 * E);
+        depositETH(l, 2, E);
+        Channel.State memory sv = state(s, 1, bals2(E, E), false);
+        Channel.State memory lv = locking(state(l, 5, bals3(E / 2, E / 2, 2 * E), false), sv, 2 * E);
+        adj.register(signed(l, lv), one(signed(s, sv)));
+        Channel.Params memory ssp = params(0, 2, address(0), false, false, 3);
+        Channel.State memory ss = state(ssp, 1, bals2(E, E), false);
+        Channel.State memory sv2 = locking(state(s, 2, bals2(0, 0), false), ss, 2 * E);
+        uint16[] memory outside = new uint16[](2);
+        (outside[0], outside[1]) = (7, 9);
+        sv2.outcome.locked[0].indexMap = outside;
+        Channel.SignedState[] memory both = new Channel.SignedState[](2);
+        (both[0], both[1]) = (signed(s, sv2), signed(ssp, ss));
+        vm.expectRevert(IndexMapOutOfRange.selector);
+        adj.register(signed(l, lv), both);
+        sv2.outcome.locked[0].indexMap = new uint16[](1);
+        both[0] = signed(s, sv2);
+        vm.expectRevert(SubAllocMismatch.selector);
+        adj.register(signed(l, lv), both);
+        vm.warp(START + CD);
+        adj.conclude(l, lv, oneState(sv));
+        assertEq(held(l, 2), 2 * E, "C");
+        assertEq(held(l, 0) + held(l, 1), 3 * E, "A and B");
     }
 }

@@ -615,14 +615,19 @@ contract SubChannelsTest is PerunTest {
         assertEq(held(p, 2), E + 4 * E, "participant 2");
     }
 
-    function test_RevertWhen_conclude_indexMapOutOfRange() public {
+    /// An index map is checked where it is recorded (finding 8), not where a fold would read it.
+    function test_RevertWhen_register_indexMapOutOfRange() public {
         Tree memory t = oneSub();
         t.ls.outcome.locked[0].indexMap = map2(0, 2);
-        fund(t.lp, 5 * E, 5 * E);
-        adj.register(signed(t.lp, t.ls), one(signed(t.s1p, t.s1)));
-        vm.warp(START + CD);
         vm.expectRevert(IndexMapOutOfRange.selector);
-        adj.conclude(t.lp, t.ls, oneState(t.s1));
+        adj.register(signed(t.lp, t.ls), one(signed(t.s1p, t.s1)));
+    }
+
+    function test_RevertWhen_register_indexMapShort() public {
+        Tree memory t = oneSub();
+        t.ls.outcome.locked[0].indexMap = new uint16[](1);
+        vm.expectRevert(SubAllocMismatch.selector);
+        adj.register(signed(t.lp, t.ls), one(signed(t.s1p, t.s1)));
     }
 
     /// A signed but unregistered state of S1 is not the one to conclude with.

@@ -15,9 +15,9 @@ use perun_channel::calldata::{
     WithdrawalAuthRef,
 };
 use perun_channel::checks::{
-    add_totals, check_assets_equal, check_depth, check_equal_totals, check_shape, check_signature,
-    check_sub_params, check_transition, fold_sub_outcome, locked_key, own_key, row_sums,
-    verify_all,
+    add_totals, check_assets_equal, check_depth, check_equal_totals, check_index_map, check_shape,
+    check_signature, check_sub_params, check_transition, fold_sub_outcome, locked_key, own_key,
+    row_sums, verify_all,
 };
 use perun_channel::dispute::{self, Dispute, CONCLUDED, DISPUTE};
 use perun_channel::hash::{eth_signed_digest, funding_id};
@@ -215,8 +215,8 @@ impl Chain {
         sub_of: Option<(B256, U256)>,
         depth: usize,
         fx: &mut Vec<Effect>,
-    ) -> R<(Vec<U256>, usize)> {
-        self.register_single(ch, sub_of, fx)?;
+    ) -> R<(Vec<U256>, usize, usize)> {
+        let parts = self.register_single(ch, sub_of, fx)?;
         let outcome = ch.state()?.outcome()?;
         let mut totals = row_sums(outcome.balances()?)?;
         let locked = outcome.locked()?;
@@ -235,14 +235,15 @@ impl Chain {
             }
             check_depth(depth + 1)?;
             let of = (locked_key(outcome, l)?, ch.params()?.challenge_duration()?);
-            let (sub_totals, after) =
+            let (sub_totals, after, sub_parts) =
                 self.register_recursive(sub, subs, next, Some(of), depth + 1, fx)?;
             next = after;
             check_assets_equal(outcome.assets()?, sub.state()?.outcome()?.assets()?)?;
             check_equal_totals(l.balances()?, &sub_totals)?;
+            check_index_map(l.index_map()?, sub_parts, parts)?;
             add_totals(&mut totals, &sub_totals)?;
         }
-        Ok((totals, next))
+        Ok((totals, next, parts))
     }
 
     fn register_single(
@@ -250,7 +251,7 @@ impl Chain {
         s: SignedStateRef,
         sub_of: Option<(B256, U256)>,
         fx: &mut Vec<Effect>,
-    ) -> R<()> {
+    ) -> R<usize> {
         let params = s.params()?;
         let state = s.state()?;
         let id = params.id()?;
@@ -312,7 +313,7 @@ impl Chain {
                 fx.push(update(Target::Adjudicator, id, &d));
             }
         }
-        Ok(())
+        Ok(parts.len())
     }
 
     // -----------------------------------------------------------------------------------------

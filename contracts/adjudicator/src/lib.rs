@@ -25,9 +25,9 @@ use perun_channel::calldata::{
     AllocationRef, Args, ArrayRef, BytesRef, ParamsRef, SignedStateRef, StateRef,
 };
 use perun_channel::checks::{
-    add_totals, check_assets_equal, check_depth, check_equal_totals, check_shape, check_signature,
-    check_sub_params, check_transition, fold_sub_outcome, locked_key, own_key, row_sums,
-    verify_all,
+    add_totals, check_assets_equal, check_depth, check_equal_totals, check_index_map, check_shape,
+    check_signature, check_sub_params, check_transition, fold_sub_outcome, locked_key, own_key,
+    row_sums, verify_all,
 };
 use perun_channel::dispute::{self, CONCLUDED, DISPUTE};
 use perun_channel::hash::eth_signed_digest;
@@ -148,7 +148,8 @@ impl Adjudicator {
 
     /// Registers `ch` (under `sub`'s key, or as the ledger channel under its ID), then its
     /// sub-channels from `subs[next..]`, each under the key of the SubAlloc locking it; returns
-    /// `ch`'s per-asset totals and the next unused index. `depth` is `ch`'s depth.
+    /// `ch`'s per-asset totals, the next unused index and `ch`'s participant count. `depth` is
+    /// `ch`'s depth.
     fn register_recursive(
         &mut self,
         ch: SignedStateRef,
@@ -156,8 +157,8 @@ impl Adjudicator {
         mut next: usize,
         sub: Option<SubOf>,
         depth: usize,
-    ) -> Result<(Vec<U256>, usize)> {
-        self.register_single(ch, sub)?;
+    ) -> Result<(Vec<U256>, usize, usize)> {
+        let parts = self.register_single(ch, sub)?;
         let outcome = ch.state()?.outcome()?;
         let mut totals = row_sums(outcome.balances()?)?;
         let locked = outcome.locked()?;
@@ -180,19 +181,21 @@ impl Adjudicator {
                 key: locked_key(outcome, l)?,
                 parent_duration: ch.params()?.challenge_duration()?,
             };
-            let (sub_totals, after) =
+            let (sub_totals, after, sub_parts) =
                 self.register_recursive(sub, subs, next, Some(of), depth + 1)?;
             next = after;
             check_assets_equal(outcome.assets()?, sub.state()?.outcome()?.assets()?)?;
             check_equal_totals(l.balances()?, &sub_totals)?;
+            check_index_map(l.index_map()?, sub_parts, parts)?;
             add_totals(&mut totals, &sub_totals)?;
         }
-        Ok((totals, next))
+        Ok((totals, next, parts))
     }
 
     /// Checks one signed state and records it (a virtual channel in the registry): a ledger
     /// channel under its ID, a sub-channel under `sub`'s key once its params and shape pass.
-    fn register_single(&mut self, s: SignedStateRef, sub: Option<SubOf>) -> Result<()> {
+    /// Returns its participant count.
+    fn register_single(&mut self, s: SignedStateRef, sub: Option<SubOf>) -> Result<usize> {
         let params = s.params()?;
         let state = s.state()?;
         let id = params.id()?;
@@ -252,7 +255,7 @@ impl Adjudicator {
                 records::store(self.vm(), DISPUTES, key, id, &d);
             }
         }
-        Ok(())
+        Ok(parts.len())
     }
 
     // -----------------------------------------------------------------------------------------

@@ -123,6 +123,33 @@ pub fn check_equal_totals(locked: ArrayRef<'_, U256>, totals: &[U256]) -> Result
     }
 }
 
+/// Checks a sub-allocation's index map against the sub-channel it locks: one entry per
+/// sub-channel participant, each a participant of the channel whose state holds the
+/// sub-allocation. `register` checks it for every state it records, so every later fold of the
+/// sub-channel's outcome (`conclude`) reads each of its balances once and adds it to a column
+/// that exists (in a sub-channel's state, whose rows have one entry per participant; a ledger
+/// channel's rows are as all its participants signed them).
+///
+/// # Errors
+/// [`Error::SubAllocMismatch`] if the map's length is not the sub-channel's participant count,
+/// [`Error::IndexMapOutOfRange`] if an entry is not below `parent_participants`,
+/// [`Error::Decode`] for a malformed entry.
+pub fn check_index_map(
+    index_map: ArrayRef<'_, u16>,
+    sub_participants: usize,
+    parent_participants: usize,
+) -> Result<()> {
+    if index_map.len() != sub_participants {
+        return Err(Error::SubAllocMismatch);
+    }
+    for p in 0..index_map.len() {
+        if usize::from(index_map.get(p)?) >= parent_participants {
+            return Err(Error::IndexMapOutOfRange);
+        }
+    }
+    Ok(())
+}
+
 /// Whether two assets are equal: their chain IDs, then their holders, then their cross-chain
 /// holders, stopping at the first difference.
 ///

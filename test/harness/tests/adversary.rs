@@ -6,7 +6,7 @@
 //! by the same oracle through [`assert_safe`]: they fail while the holes are open and pass once
 //! they are closed. Last, checks of the generator's own parts.
 
-use alloy_primitives::{Bytes, B256, U256};
+use alloy_primitives::{Address, Bytes, B256, U256};
 use alloy_sol_types::SolValue;
 use perun_channel::hash::{channel_id, hash_state, hash_withdrawal};
 use perun_channel::sol::{Channel, WithdrawalAuth};
@@ -223,6 +223,84 @@ fn known_attack_lock_by_huge_sub_state_through_fake_parent() {
             StateLayout::Canonical,
         );
         s.adv_register(Kind::FakeParent, 1, f, vec![fake])?;
+        Ok(())
+    });
+    assert_safe(&o);
+}
+
+/// Finding 8, lock: in the ledger channel P0-P1-P2, colluding P0 and P1 hold every key of
+/// their sub-channel S. They sign a state of S with the same funding that locks a sub-channel
+/// SS of their own through a SubAlloc whose index map points outside S, and register it
+/// through the ledger channel itself. On main it was recorded and every `conclude` of the
+/// ledger channel reverted with `IndexMapOutOfRange`: honest P2's funds were locked.
+#[test]
+fn known_attack_lock_by_bad_index_map_in_a_sub_channel() {
+    let at = Addresses::new();
+    let t = Topology::ledger(
+        &at,
+        vec![AssetKind::Eth],
+        3,
+        false,
+        &[(vec![0, 1], false, None)],
+        2,
+    );
+    let plan = Plan::fixed(t, &["P0", "P1"]);
+    let o = run(&plan, |s| {
+        let (l, sub) = (0, 1);
+        let keys: Vec<u64> = [0usize, 1].iter().map(|&m| s.topo.parties[m].key).collect();
+        let ss_chan = Chan::new(&keys, Address::ZERO, false, false, 0x55_5555);
+        let s0 = s.latest(sub).state;
+        let mut ss = s0.clone();
+        ss.channelID = ss_chan.id;
+        ss.version = 1;
+        ss.outcome.locked = Vec::new();
+        let ss = s.sign_by(
+            &[0, 1],
+            ParamsVal::canonical(ss_chan.params.clone()),
+            StateVal::canonical(ss),
+        );
+        let per_asset: Vec<U256> = s0
+            .outcome
+            .balances
+            .iter()
+            .map(|row| row.iter().fold(U256::ZERO, |a, b| a + b))
+            .collect();
+        let mut forged = s0.clone();
+        forged.version = s0.version + 5;
+        forged.outcome.balances = s0
+            .outcome
+            .balances
+            .iter()
+            .map(|row| vec![U256::ZERO; row.len()])
+            .collect();
+        forged.outcome.locked = vec![Channel::SubAlloc {
+            ID: ss_chan.id,
+            balances: per_asset,
+            indexMap: vec![7, 9],
+        }];
+        let forged = s.sign_forged(
+            sub,
+            forged,
+            StateLayout::Canonical,
+            "same funding; locks SS with an index map outside S",
+        );
+        let root = s.history(l, None);
+        s.adv_register(
+            Kind::RegisterLedger,
+            0,
+            root,
+            vec![forged.clone(), ss.clone()],
+        )?;
+        s.advance(3 * CD);
+        let params = ParamsVal::canonical(s.topo.nodes[l].chan.params.clone());
+        let state = s.latest(l);
+        s.adv_conclude(
+            Kind::Conclude,
+            0,
+            params,
+            state,
+            vec![forged.state, ss.state],
+        )?;
         Ok(())
     });
     assert_safe(&o);

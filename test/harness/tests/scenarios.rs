@@ -788,8 +788,9 @@ fn wrong_sub_channels_revert_alike_at_register_or_at_conclude() {
         (SubKind::Ledger, "LedgerSubChannel", "WrongState"),
         (SubKind::Longer, "ChallengeDurationTooLong", "WrongState"),
         (SubKind::Ragged, "BalancesLengthMismatch", "WrongState"),
-        (SubKind::OutOfRange, "", "IndexMapOutOfRange"),
-        (SubKind::ShortMap, "", "SubAllocMismatch"),
+        // Index maps are checked where they are recorded (SECURITY.md, finding 8).
+        (SubKind::OutOfRange, "IndexMapOutOfRange", "NotRegistered"),
+        (SubKind::ShortMap, "SubAllocMismatch", "NotRegistered"),
         (SubKind::OtherAssets, "AssetsMismatch", ""),
     ];
     for (k, at_register, at_conclude) in cases {
