@@ -374,6 +374,11 @@ fn check_nesting(doc: &Doc, verdicts: &[Vec<Verdict>], out: &mut Vec<Finding>) {
     }
 }
 
+/// The longest challenge duration `check` accepts, 2^32 - 1 s (about 136 years): longer ones
+/// keep a dispute open beyond any party's horizon, and near 2^64 make every registration
+/// overflow its timeout. The contracts accept any duration; this is the honest party's rule.
+pub const MAX_HONEST_CHALLENGE_DURATION: u64 = u32::MAX as u64;
+
 fn check_params(c: &ChannelEntry, out: &mut Vec<Finding>) {
     let p = &c.params;
     let path = format!("{}.params", c.path);
@@ -406,6 +411,28 @@ fn check_params(c: &ChannelEntry, out: &mut Vec<Finding>) {
             CheckKind::Params,
             format!("{path}.challengeDuration"),
             "above 2^64 - 1: the contracts keep only its low 64 bits",
+        ));
+    }
+    // The contracts keep the low 64 bits; the honest party needs a window to refute in, and a
+    // timeout that fits 64 bits for as long as the channel may be disputed.
+    let cd = dispute::challenge_duration(p.challengeDuration);
+    if cd == 0 {
+        out.push(Finding::error(
+            CheckKind::Params,
+            format!("{path}.challengeDuration"),
+            "0 s (low 64 bits): no time to refute; a stale state registered concludes in the \
+             block it is registered in",
+        ));
+    } else if cd > MAX_HONEST_CHALLENGE_DURATION {
+        out.push(Finding::error(
+            CheckKind::Params,
+            format!("{path}.challengeDuration"),
+            format!(
+                "{cd} s (low 64 bits) is above {MAX_HONEST_CHALLENGE_DURATION} s (about 136 \
+                 years): a dispute would not end in anybody's lifetime, or its timeout would \
+                 overflow (`TimeoutOverflow`) and only a final state signed by everybody could \
+                 free the funds"
+            ),
         ));
     }
     if p.ledgerChannel && p.virtualChannel {
@@ -660,6 +687,33 @@ fn check_state(
                 .reverts(&Error::LedgerSubChannel),
             );
         }
+        if !sub.params.virtualChannel {
+            let outside: Vec<String> = c
+                .params
+                .participants
+                .iter()
+                .filter(|q| {
+                    !sub.params
+                        .participants
+                        .iter()
+                        .any(|r| r.ethAddress == q.ethAddress)
+                })
+                .map(|q| q.ethAddress.to_string())
+                .collect();
+            if !outside.is_empty() {
+                out.push(Finding::warning(
+                    CheckKind::SubAlloc,
+                    format!("{lp}.ID"),
+                    format!(
+                        "sub-channel {} leaves out {}: its own participants decide what it \
+                         locks in turn and can grow the tree below it until the parent's \
+                         conclude cannot walk it (SECURITY.md, finding 11)",
+                        sub.name,
+                        outside.join(", ")
+                    ),
+                ));
+            }
+        }
         let (sub_cd, cd) = (
             dispute::challenge_duration(sub.params.challengeDuration),
             dispute::challenge_duration(c.params.challengeDuration),
@@ -679,16 +733,19 @@ fn check_state(
             );
         }
         if sa.indexMap.len() != sub.params.participants.len() {
-            out.push(Finding::error(
-                CheckKind::IndexMap,
-                format!("{lp}.indexMap"),
-                format!(
-                    "{} entries for the {} participants of sub-channel {}",
-                    sa.indexMap.len(),
-                    sub.params.participants.len(),
-                    sub.name
-                ),
-            ));
+            out.push(
+                Finding::error(
+                    CheckKind::IndexMap,
+                    format!("{lp}.indexMap"),
+                    format!(
+                        "{} entries for the {} participants of sub-channel {}",
+                        sa.indexMap.len(),
+                        sub.params.participants.len(),
+                        sub.name
+                    ),
+                )
+                .reverts(&Error::SubAllocMismatch),
+            );
         } else if !sub.params.virtualChannel {
             for (m, &k) in sa.indexMap.iter().enumerate() {
                 let (Some(pp), Some(sp)) = (

@@ -2,7 +2,7 @@
 //! and `Withdrawn`, and their replay into the [`Chain`] model.
 
 use crate::chain::Chain;
-use crate::check::Verdict;
+use crate::check::{chosen_state, Verdict};
 use crate::error::{Error, Result};
 use crate::schema::{self, Addr, Hex, Word};
 use crate::tree::Doc;
@@ -403,10 +403,31 @@ pub fn replay(doc: &Doc, verdicts: &[Vec<Verdict>], logs: &[Log]) -> Result<Hist
                     state_hash,
                 };
                 // The record's key: a sub-channel's or virtual channel's ID bound to the funding
-                // of the state registered, where the document holds it.
+                // of the state registered, where the document holds it. A registration of an
+                // older version than the channel's chosen state that the document no longer
+                // holds (a client keeps only its latest state) is taken as one under the chosen
+                // state's funding while nothing is known to be recorded there, so the watcher
+                // refutes it. It never overwrites a known record: the event does not say which
+                // funding it was registered under, and one of another funding (a fake parent's)
+                // must not hide or replace ours. Anything else stays under the bare ID.
                 let key = match (channel, state) {
                     (Some(c), Some(j)) => {
                         doc.channels[c].record_key(doc.channels[c].states[j].state())
+                    }
+                    (Some(c), None) if !doc.channels[c].states.is_empty() => {
+                        let chosen = chosen_state(&doc.channels[c], &verdicts[c]).state();
+                        let ours = doc.channels[c].record_key(chosen);
+                        let known = if virt {
+                            h.chain.registry.get(&ours)
+                        } else {
+                            h.chain.adjudicator.get(&ours)
+                        }
+                        .is_some_and(|d| d.registered());
+                        if version < chosen.version && phase != dispute::CONCLUDED && !known {
+                            ours
+                        } else {
+                            channel_id
+                        }
                     }
                     _ => channel_id,
                 };
