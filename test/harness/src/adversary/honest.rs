@@ -78,7 +78,7 @@ enum Purpose {
 }
 
 impl Session<'_> {
-    /// The honest parties' reaction to an adversary's transaction.
+    /// The honest parties' reaction to a transaction (an adversary's or another party's).
     pub(super) fn react(&mut self, updates: &[Update], tx: &Tx) -> Result<(), Divergence> {
         let mut touched: Vec<(usize, u64)> = Vec::new();
         for u in updates.iter().filter(|u| u.phase == DISPUTE) {

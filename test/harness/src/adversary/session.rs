@@ -186,6 +186,9 @@ pub struct Session<'p> {
     pub(super) front: VecDeque<super::plan::Act>,
     pub(super) front_rng: Rng,
     pub(super) in_front_run: bool,
+    /// How deep honest reactions are nested: a reaction's own transactions are watched too, as a
+    /// watcher sees every registration, bounded so reactions end.
+    pub(super) reacting: u32,
     pub(super) final_phase: bool,
     /// The block time at which the honest parties' final registrations ended.
     pub(super) final_registration: Option<u64>,
@@ -306,6 +309,7 @@ impl<'p> Session<'p> {
             front: plan.front_runs.iter().copied().collect(),
             front_rng: Rng::new(plan.front_seed),
             in_front_run: false,
+            reacting: 0,
             final_phase: false,
             final_registration: None,
             initial_balances: Vec::new(),
@@ -617,10 +621,14 @@ impl<'p> Session<'p> {
             }
         }
         let sent = Sent { ok, error, updates };
-        if ok {
-            if let Actor::Adversary(_) = actor {
-                self.react(&sent.updates, &tx)?;
-            }
+        // Every party watches every registration, whoever sent it: an honest party that is not
+        // in a sub-channel registers the state of it that it holds, which may be older than the
+        // latest one its participants hold, and they refute it.
+        if ok && !matches!(actor, Actor::Setup) && self.reacting < 4 {
+            self.reacting += 1;
+            let r = self.react(&sent.updates, &tx);
+            self.reacting -= 1;
+            r?;
         }
         Ok(sent)
     }
