@@ -60,6 +60,13 @@ contract SafetyTest is RawCalldata {
         return parent;
     }
 
+    /// @dev The deposits into L of the findings' scenarios: 2, 2 and 1 ether.
+    function fundL(Channel.Params memory l) internal {
+        depositETH(l, 0, 2 * E);
+        depositETH(l, 1, 2 * E);
+        depositETH(l, 2, E);
+    }
+
     function held(Channel.Params memory p, uint256 i) internal view returns (uint256) {
         return eth.holdings(fundingID(idOf(p), p.participants[i].ethAddress));
     }
@@ -75,9 +82,7 @@ contract SafetyTest is RawCalldata {
     function test_Finding1_inflatedSubChannelNeverReachesItsParent() public {
         Channel.Params memory l = lp();
         Channel.Params memory s = sp(address(0));
-        depositETH(l, 0, 2 * E);
-        depositETH(l, 1, 2 * E);
-        depositETH(l, 2, E);
+        fundL(l);
         Channel.State memory sv = state(s, 1, bals2(E, E), false);
         Channel.State memory lv = locking(state(l, 5, bals3(E / 2, E / 2, 2 * E), false), sv, 2 * E);
         Channel.State memory inflated = state(s, 9, bals2(0, 3 * E), false);
@@ -121,9 +126,7 @@ contract SafetyTest is RawCalldata {
     function test_Finding1_parentRegistersAfterItsSubChannelWasAdvanced() public {
         Channel.Params memory l = lp();
         Channel.Params memory s = sp(address(trivial));
-        depositETH(l, 0, 2 * E);
-        depositETH(l, 1, 2 * E);
-        depositETH(l, 2, E);
+        fundL(l);
         Channel.State memory sv = state(s, 1, bals2(E, E), false);
         Channel.State memory fv = locking(state(fake(), 1, bals2(0, 0), false), sv, 2 * E);
         adj.register(signed(fake(), fv), one(signed(s, sv)));
@@ -270,9 +273,7 @@ contract SafetyTest is RawCalldata {
     function test_Finding8_subChannelCannotLockItsParentWithABadIndexMap() public {
         Channel.Params memory l = lp();
         Channel.Params memory s = sp(address(0));
-        depositETH(l, 0, 2 * E);
-        depositETH(l, 1, 2 * E);
-        depositETH(l, 2, E);
+        fundL(l);
         Channel.State memory sv = state(s, 1, bals2(E, E), false);
         Channel.State memory lv = locking(state(l, 5, bals3(E / 2, E / 2, 2 * E), false), sv, 2 * E);
         adj.register(signed(l, lv), one(signed(s, sv)));

@@ -92,6 +92,21 @@ const V: usize = 2;
 const A: usize = 0;
 const B: usize = 2;
 
+/// The ledger channel P0-P1-P2 (ETH) locking a sub-channel of P0 and P1, who collude against
+/// P2.
+fn colluding_sub_channel_plan() -> Plan {
+    let at = Addresses::new();
+    let t = Topology::ledger(
+        &at,
+        vec![AssetKind::Eth],
+        3,
+        false,
+        &[(vec![0, 1], false, None)],
+        2,
+    );
+    Plan::fixed(t, &["P0", "P1"])
+}
+
 /// A-I and I-B each hold (2u, 2u) and lock V, which holds (1u, 1u): A and B collude.
 fn virtual_plan(cd: U256) -> Plan {
     let at = Addresses::new();
@@ -193,16 +208,7 @@ fn known_attack_lock_by_short_virtual_state() {
 /// the ledger channel reverts, and honest P2's funds stay locked.
 #[test]
 fn known_attack_lock_by_huge_sub_state_through_fake_parent() {
-    let at = Addresses::new();
-    let t = Topology::ledger(
-        &at,
-        vec![AssetKind::Eth],
-        3,
-        false,
-        &[(vec![0, 1], false, None)],
-        2,
-    );
-    let plan = Plan::fixed(t, &["P0", "P1"]);
+    let plan = colluding_sub_channel_plan();
     let o = run(&plan, |s| {
         let (l, sub) = (0, 1);
         let s0 = s.history(sub, None);
@@ -235,16 +241,7 @@ fn known_attack_lock_by_huge_sub_state_through_fake_parent() {
 /// ledger channel reverted with `IndexMapOutOfRange`: honest P2's funds were locked.
 #[test]
 fn known_attack_lock_by_bad_index_map_in_a_sub_channel() {
-    let at = Addresses::new();
-    let t = Topology::ledger(
-        &at,
-        vec![AssetKind::Eth],
-        3,
-        false,
-        &[(vec![0, 1], false, None)],
-        2,
-    );
-    let plan = Plan::fixed(t, &["P0", "P1"]);
+    let plan = colluding_sub_channel_plan();
     let o = run(&plan, |s| {
         let (l, sub) = (0, 1);
         let keys: Vec<u64> = [0usize, 1].iter().map(|&m| s.topo.parties[m].key).collect();
@@ -311,16 +308,7 @@ fn known_attack_lock_by_bad_index_map_in_a_sub_channel() {
 /// P2 gets back only its deposit.
 #[test]
 fn known_attack_loss_by_inflated_sub_channel() {
-    let at = Addresses::new();
-    let t = Topology::ledger(
-        &at,
-        vec![AssetKind::Eth],
-        3,
-        false,
-        &[(vec![0, 1], false, None)],
-        2,
-    );
-    let plan = Plan::fixed(t, &["P0", "P1"]);
+    let plan = colluding_sub_channel_plan();
     let o = run(&plan, |s| {
         let (l, sub) = (0, 1);
         s.update(l, vec![vec![units(1), units(2), units(3)]]);

@@ -5,7 +5,7 @@ use super::{app_address, units, Ch, Compiler};
 use crate::build::{totals, Chan, CHALLENGE};
 use crate::scenario::flaw::{self, word};
 use crate::scenario::plan::{AppKind, Duration, Foreign, Shape, StateFlaw, SubKind, Version};
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, B256, U256};
 use perun_channel::sol::Channel;
 
 /// The deepest chain of sub-channels a plan builds: one beyond
@@ -249,6 +249,15 @@ impl Compiler<'_> {
         s
     }
 
+    /// The sub-channel of channel `c` whose ID is `id`, if `c` has one.
+    fn locked_sub(&self, c: usize, id: B256) -> Option<usize> {
+        self.chans[c]
+            .subs
+            .iter()
+            .map(|&(s, _)| s)
+            .find(|&s| self.chans[s].chan.id == id)
+    }
+
     /// The sub-channels `state` of channel `c` locks, depth first (the order of `register`'s
     /// and `conclude`'s sub-channel lists), each at the state the scenario holds for it
     /// ([`Self::current`]) or, for channel `over.0`, at `over.1`.
@@ -260,11 +269,7 @@ impl Compiler<'_> {
     ) -> Vec<(usize, Channel::State)> {
         let mut out = Vec::new();
         for l in &state.outcome.locked {
-            let Some(&(sub, _)) = self.chans[c]
-                .subs
-                .iter()
-                .find(|(s, _)| self.chans[*s].chan.id == l.ID)
-            else {
+            let Some(sub) = self.locked_sub(c, l.ID) else {
                 continue;
             };
             let st = match over {
@@ -332,11 +337,7 @@ impl Compiler<'_> {
     pub(super) fn fold(&mut self, c: usize, state: &Channel::State) -> Vec<Vec<U256>> {
         let mut out = state.outcome.balances.clone();
         for l in &state.outcome.locked {
-            let Some(&(sub, _)) = self.chans[c]
-                .subs
-                .iter()
-                .find(|(s, _)| self.chans[*s].chan.id == l.ID)
-            else {
+            let Some(sub) = self.locked_sub(c, l.ID) else {
                 continue;
             };
             let s = self.current(sub);
